@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/coopdec/coopdec/internal/sqldb"
+)
+
+// dbFlags are the options every command that touches the database takes.
+type dbFlags struct {
+	url  string
+	data string
+}
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func envInt(name string, fallback int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return fallback
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("coopdec "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func (f *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.url, "database-url", env("COOPDEC_DATABASE_URL", ""), "PostgreSQL URL (postgres://…); empty: embedded SQLite in --data (env COOPDEC_DATABASE_URL)")
+	fs.StringVar(&f.data, "data", env("COOPDEC_DATA", "./data"), "data folder for the SQLite database (env COOPDEC_DATA)")
+}
+
+// open connects and migrates.
+func (f *dbFlags) open(ctx context.Context, migrate bool) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, f.url, f.data)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// parse parses flags, turning -h into a clean exit and mistakes into usage.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errUsage
+		}
+		return fmt.Errorf("%s: %w", fs.Name(), err)
+	}
+	return nil
+}

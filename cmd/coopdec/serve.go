@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/internal/demo"
+	"github.com/coopdec/coopdec/internal/mail"
+	"github.com/coopdec/coopdec/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	addr := fs.String("addr", env("COOPDEC_ADDR", "127.0.0.1:8080"), "address to listen on (env COOPDEC_ADDR)")
+	baseURL := fs.String("base-url", env("COOPDEC_BASE_URL", ""), "public URL, for links in emails; default http://ADDR (env COOPDEC_BASE_URL)")
+	demoMode := fs.Bool("demo", false, "load and enable the demonstration data and accounts")
+	referentiel := fs.String("referentiel", env("COOPDEC_REFERENTIEL", demo.DefaultReferentiel), "with --demo: territorial referential to import on first start (env COOPDEC_REFERENTIEL)")
+	noMigrate := fs.Bool("no-migrate", false, "do not apply database migrations at start")
+	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
+	var smtp mail.SMTPConfig
+	fs.StringVar(&smtp.Host, "smtp-host", env("COOPDEC_SMTP_HOST", ""), "SMTP server; empty: emails go to the outbox at /admin/outbox (env COOPDEC_SMTP_HOST)")
+	fs.IntVar(&smtp.Port, "smtp-port", envInt("COOPDEC_SMTP_PORT", 587), "SMTP port (env COOPDEC_SMTP_PORT)")
+	fs.StringVar(&smtp.TLS, "smtp-tls", env("COOPDEC_SMTP_TLS", "starttls"), "SMTP TLS mode: starttls, tls or none (env COOPDEC_SMTP_TLS)")
+	fs.StringVar(&smtp.Username, "smtp-username", env("COOPDEC_SMTP_USERNAME", ""), "SMTP user (env COOPDEC_SMTP_USERNAME)")
+	smtpPassword := env("COOPDEC_SMTP_PASSWORD", "") // never a flag: it would show in the process list
+	fs.StringVar(&smtp.From, "smtp-from", env("COOPDEC_SMTP_FROM", ""), "sender address (env COOPDEC_SMTP_FROM)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	smtp.Password = smtpPassword
+
+	var handler slog.Handler = slog.NewJSONHandler(stderr, nil)
+	if *logFormat == "text" {
+		handler = slog.NewTextHandler(stderr, nil)
+	}
+	logger := slog.New(handler)
+
+	db, err := dbf.open(ctx, !*noMigrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demoMode {
+		if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout}); err != nil {
+			return err
+		}
+	}
+
+	var sender mail.Sender = &mail.OutboxSender{Store: db}
+	if smtp.Host != "" {
+		s, err := mail.NewSMTPSender(smtp)
+		if err != nil {
+			return err
+		}
+		sender = s
+	}
+	sender = &mail.LogSender{Next: sender, Logger: logger}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("unable to listen on %s: %w (choose another with --addr)", *addr, err)
+	}
+	if *baseURL == "" {
+		*baseURL = "http://" + displayAddr(ln.Addr().String())
+	}
+	srv, err := web.New(web.Config{DB: db, Mail: sender, Logger: logger, BaseURL: *baseURL, Demo: *demoMode, Version: appVersion()})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	hs := srv.HTTPServer(*addr)
+
+	fmt.Fprintf(stdout, "coopdec %s sur %s — %s\n", appVersion(), db.Dialect, *baseURL)
+	if smtp.Host == "" {
+		fmt.Fprintf(stdout, "Pas de serveur SMTP configuré : les courriels sont visibles par les administrateurs sur %s/admin/outbox\n", *baseURL)
+	}
+	if *demoMode {
+		printDemoAccounts(stdout)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "Arrêt en cours…")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "Arrêté.")
+	return nil
+}
+
+// displayAddr turns a wildcard listen address into one a browser can open.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func printDemoAccounts(w io.Writer) {
+	fmt.Fprintln(w, "\nComptes de démonstration (mot de passe : coopdec-demo) :")
+	width := 0
+	for _, a := range demo.Accounts {
+		width = max(width, len(a.Email))
+	}
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(w, "  %s%s  %s\n", a.Email, strings.Repeat(" ", width-len(a.Email)), a.What)
+	}
+	fmt.Fprintln(w)
+	_ = os.Stdout.Sync()
+}

@@ -1,0 +1,57 @@
+package coopdec
+
+// Who may do what. Every rule is a pure function of the actor and the
+// object, so the HTML and JSON handlers share it and tests cover it.
+
+// IsAdmin reports whether u administers the platform.
+func IsAdmin(u *User) bool { return u.HasRole(RoleAdmin) }
+
+// CanAdminister allows the admin pages: accounts, roles, audit trail, outbox.
+func CanAdminister(u *User) bool { return IsAdmin(u) }
+
+// CanGrantRole allows giving or removing platform roles.
+func CanGrantRole(u *User) bool { return IsAdmin(u) }
+
+// CanViewOrganisationPrivate allows reading an organisation's private data
+// (its members, invitations and, later, its drafts): its own members, and
+// ministry officers and administrators.
+func CanViewOrganisationPrivate(u *User, orgID int64) bool {
+	if u == nil {
+		return false
+	}
+	if _, ok := u.Membership(orgID); ok {
+		return true
+	}
+	return u.HasRole(RoleOfficer) || IsAdmin(u)
+}
+
+// CanEditOrganisation allows changing an organisation's profile: its
+// organisation admins and platform administrators.
+func CanEditOrganisation(u *User, orgID int64) bool {
+	if u == nil {
+		return false
+	}
+	if m, ok := u.Membership(orgID); ok && m.Role == MemberRoleAdmin {
+		return true
+	}
+	return IsAdmin(u)
+}
+
+// CanInviteToOrganisation allows inviting new members into an organisation.
+func CanInviteToOrganisation(u *User, orgID int64) bool { return CanEditOrganisation(u, orgID) }
+
+// CanCreateOrganisation allows registering an organisation directly (French
+// local authorities also join through their invitation).
+func CanCreateOrganisation(u *User) bool {
+	return u.HasRole(RoleOfficer) || IsAdmin(u)
+}
+
+// CanInviteWithRole allows an invitation that grants platform roles: only
+// administrators may hand out roles; an invitation without roles needs
+// CanInviteToOrganisation or CanCreateOrganisation instead.
+func CanInviteWithRole(u *User, roles []Role) bool {
+	if len(roles) == 0 {
+		return u != nil
+	}
+	return IsAdmin(u)
+}

@@ -1,0 +1,33 @@
+package coopdec
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss")
+
+// Fold lowers s, strips its accents and turns punctuation into single spaces,
+// so that "Saint-Étienne" and "saint etienne" compare equal. Searches store
+// and query folded text, the same way on both databases.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = ligatures.Replace(out)
+	out = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return unicode.ToLower(r)
+		default:
+			return ' '
+		}
+	}, out)
+	return strings.Join(strings.Fields(out), " ")
+}

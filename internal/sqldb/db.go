@@ -1,0 +1,205 @@
+// Package sqldb stores the platform's data on SQLite (embedded, the default)
+// or PostgreSQL (scale-out), with one set of queries written with $n
+// placeholders that both drivers accept.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the database engine in use.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// DB is the platform's database. On SQLite, writes go through a single
+// connection (SQLite allows one writer) while reads use a pool; on
+// PostgreSQL both share one pool.
+type DB struct {
+	Dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or else a
+// SQLite file path (empty: coopdec.db inside dataDir).
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.Dialect = Postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: unable to open PostgreSQL: %w", err)
+		}
+		pool.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		pool.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.write, db.read = pool, pool
+	} else {
+		db.Dialect = SQLite
+		path := dsn
+		if path == "" {
+			if dataDir == "" {
+				dataDir = "."
+			}
+			if err := os.MkdirAll(dataDir, 0o750); err != nil {
+				return nil, fmt.Errorf("sqldb: unable to create the data folder: %w", err)
+			}
+			path = filepath.Join(dataDir, "coopdec.db")
+		}
+		path = strings.TrimPrefix(path, "sqlite://")
+		var err error
+		if db.write, err = openSQLite(path, true); err != nil {
+			return nil, err
+		}
+		if db.read, err = openSQLite(path, false); err != nil {
+			db.write.Close()
+			return nil, err
+		}
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqldb: unable to reach the %s database: %w", db.Dialect, err)
+	}
+	return db, nil
+}
+
+func openSQLite(path string, writer bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	d, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: unable to open SQLite at %s: %w", path, err)
+	}
+	if writer {
+		d.SetMaxOpenConns(1)
+		d.SetMaxIdleConns(1)
+	} else {
+		n := max(4, 2*runtime.GOMAXPROCS(0))
+		d.SetMaxOpenConns(n)
+		d.SetMaxIdleConns(n)
+	}
+	d.SetConnMaxLifetime(0)
+	return d, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+func (db *DB) migrations() (fs.FS, goose.Dialect, error) {
+	sub, err := fs.Sub(migrationsFS, "migrations/"+string(db.Dialect))
+	if err != nil {
+		return nil, "", err
+	}
+	if db.Dialect == Postgres {
+		return sub, goose.DialectPostgres, nil
+	}
+	return sub, goose.DialectSQLite3, nil
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	fsys, dialect, err := db.migrations()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, db.write, fsys)
+}
+
+// Migrate brings the schema to the latest version and returns it.
+func (db *DB) Migrate(ctx context.Context) (int64, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("sqldb: unable to load migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return 0, fmt.Errorf("sqldb: unable to migrate: %w", err)
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// LatestVersion returns the newest migration version for the dialect, read
+// from the embedded files without touching a database.
+func (db *DB) LatestVersion() (int64, error) {
+	fsys, _, err := db.migrations()
+	if err != nil {
+		return 0, err
+	}
+	files, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return 0, err
+	}
+	var latest int64
+	for _, f := range files {
+		n, err := strconv.ParseInt(strings.SplitN(f, "_", 2)[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("sqldb: migration %s: name must start with its version: %w", f, err)
+		}
+		latest = max(latest, n)
+	}
+	return latest, nil
+}
+
+// tx runs fn in a write transaction, committed when fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return translate(err)
+	}
+	return translate(tx.Commit())
+}
+
+// now returns the database clock truncated to microseconds, the precision
+// PostgreSQL keeps, so that values read back compare equal.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

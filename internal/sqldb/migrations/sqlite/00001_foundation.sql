@@ -1,0 +1,164 @@
+-- +goose Up
+CREATE TABLE territories (
+    kind             TEXT NOT NULL,
+    code             TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    siren            TEXT,
+    population       INTEGER NOT NULL DEFAULT 0,
+    postcodes        TEXT NOT NULL DEFAULT '',
+    region_code      TEXT NOT NULL DEFAULT '',
+    departement_code TEXT NOT NULL DEFAULT '',
+    nature           TEXT NOT NULL DEFAULT '',
+    search           TEXT NOT NULL,
+    PRIMARY KEY (kind, code)
+);
+CREATE INDEX territories_search ON territories (search);
+CREATE INDEX territories_siren ON territories (siren);
+
+CREATE TABLE organisations (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    country        TEXT NOT NULL,
+    authority_type TEXT NOT NULL DEFAULT '',
+    siren          TEXT,
+    territory_code TEXT NOT NULL DEFAULT '',
+    region_code    TEXT NOT NULL DEFAULT '',
+    local_id       TEXT NOT NULL DEFAULT '',
+    website        TEXT NOT NULL DEFAULT '',
+    search         TEXT NOT NULL,
+    created_at     TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX organisations_siren ON organisations (siren) WHERE siren IS NOT NULL;
+CREATE UNIQUE INDEX organisations_embassy ON organisations (country) WHERE kind = 'embassy';
+CREATE INDEX organisations_kind_country ON organisations (kind, country);
+CREATE INDEX organisations_search ON organisations (search);
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    language      TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    disabled_at   TIMESTAMP
+);
+
+CREATE TABLE user_roles (
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role       TEXT NOT NULL,
+    granted_at TIMESTAMP NOT NULL,
+    granted_by INTEGER REFERENCES users (id),
+    PRIMARY KEY (user_id, role)
+);
+
+CREATE TABLE memberships (
+    user_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    organisation_id INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    role            TEXT NOT NULL,
+    created_at      TIMESTAMP NOT NULL,
+    PRIMARY KEY (user_id, organisation_id)
+);
+CREATE INDEX memberships_organisation ON memberships (organisation_id);
+
+CREATE TABLE sessions (
+    token_hash   TEXT PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   TIMESTAMP NOT NULL,
+    last_seen_at TIMESTAMP NOT NULL,
+    ip           TEXT NOT NULL DEFAULT '',
+    user_agent   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TIMESTAMP NOT NULL,
+    expires_at   TIMESTAMP NOT NULL,
+    last_used_at TIMESTAMP,
+    revoked_at   TIMESTAMP
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+CREATE TABLE invitations (
+    id              INTEGER PRIMARY KEY,
+    token_hash      TEXT NOT NULL UNIQUE,
+    email           TEXT NOT NULL,
+    organisation_id INTEGER REFERENCES organisations (id) ON DELETE CASCADE,
+    member_role     TEXT NOT NULL DEFAULT 'member',
+    roles           TEXT NOT NULL DEFAULT '',
+    invited_by      INTEGER REFERENCES users (id),
+    created_at      TIMESTAMP NOT NULL,
+    expires_at      TIMESTAMP NOT NULL,
+    used_at         TIMESTAMP
+);
+
+CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    used_at    TIMESTAMP
+);
+
+CREATE TABLE login_attempts (
+    id      INTEGER PRIMARY KEY,
+    email   TEXT NOT NULL,
+    ip      TEXT NOT NULL,
+    at      TIMESTAMP NOT NULL,
+    success INTEGER NOT NULL
+);
+CREATE INDEX login_attempts_email ON login_attempts (email, at);
+CREATE INDEX login_attempts_ip ON login_attempts (ip, at);
+
+CREATE TABLE audit_events (
+    id       INTEGER PRIMARY KEY,
+    at       TIMESTAMP NOT NULL,
+    actor_id INTEGER,
+    action   TEXT NOT NULL,
+    subject  TEXT NOT NULL DEFAULT '',
+    ip       TEXT NOT NULL DEFAULT '',
+    details  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_at ON audit_events (at);
+CREATE INDEX audit_events_action ON audit_events (action);
+
+-- +goose StatementBegin
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN
+    SELECT RAISE(ABORT, 'audit_events is append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN
+    SELECT RAISE(ABORT, 'audit_events is append-only');
+END;
+-- +goose StatementEnd
+
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY,
+    created_at TIMESTAMP NOT NULL,
+    recipient  TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body_text  TEXT NOT NULL,
+    body_html  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_recipient ON outbox (recipient);
+
+-- +goose Down
+DROP TABLE outbox;
+DROP TABLE audit_events;
+DROP TABLE login_attempts;
+DROP TABLE password_resets;
+DROP TABLE invitations;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE memberships;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE organisations;
+DROP TABLE territories;

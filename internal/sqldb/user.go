@@ -1,0 +1,243 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+var errUserNotFound = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "user.not_found"}
+
+// CreateUser stores a new account with its roles. u.PasswordHash must be set.
+func (db *DB) CreateUser(ctx context.Context, u *coopdec.User, actor coopdec.Actor) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.createUser(ctx, tx, u, actor) })
+}
+
+func (db *DB) createUser(ctx context.Context, tx *sql.Tx, u *coopdec.User, actor coopdec.Actor) error {
+	u.CreatedAt = db.now()
+	// Stored as UserByEmail looks it up, so that case cannot make a duplicate.
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, language, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Email, u.Name, u.Language, u.PasswordHash, u.CreatedAt).Scan(&u.ID)
+	if isConflict(err) {
+		return coopdec.FieldError("email", "user.email.taken")
+	}
+	if err != nil {
+		return err
+	}
+	if actor.UserID == 0 {
+		actor.UserID = u.ID
+	}
+	if err := db.audit(ctx, tx, actor, coopdec.AuditUserCreate, u.Email, ""); err != nil {
+		return err
+	}
+	for _, r := range u.Roles {
+		if err := db.grantRole(ctx, tx, u.ID, r, actor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UserByID returns the account with its roles and memberships.
+func (db *DB) UserByID(ctx context.Context, id int64) (*coopdec.User, error) {
+	return db.loadUser(ctx, db.read, "id = $1", id)
+}
+
+// UserByEmail returns the account with that (normalized) address.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*coopdec.User, error) {
+	return db.loadUser(ctx, db.read, "email = $1", strings.ToLower(strings.TrimSpace(email)))
+}
+
+func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*coopdec.User, error) {
+	u := &coopdec.User{}
+	var disabled sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT id, email, name, language, password_hash, created_at, disabled_at
+		FROM users WHERE `+where, arg).Scan(&u.ID, &u.Email, &u.Name, &u.Language, &u.PasswordHash, &u.CreatedAt, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errUserNotFound
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	if disabled.Valid {
+		u.DisabledAt = &disabled.Time
+	}
+	if err := db.loadUserLinks(ctx, q, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (db *DB) loadUserLinks(ctx context.Context, q querier, u *coopdec.User) error {
+	rows, err := q.QueryContext(ctx, `SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role`, u.ID)
+	if err != nil {
+		return translate(err)
+	}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return translate(err)
+		}
+		u.Roles = append(u.Roles, coopdec.Role(r))
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT o.id, o.name, o.kind, m.role FROM memberships m
+		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1 ORDER BY o.name`, u.ID)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m coopdec.Membership
+		if err := rows.Scan(&m.OrganisationID, &m.OrganisationName, &m.OrganisationKind, &m.Role); err != nil {
+			return translate(err)
+		}
+		u.Memberships = append(u.Memberships, m)
+	}
+	return translate(rows.Err())
+}
+
+// UserFilter selects accounts in the admin list.
+type UserFilter struct {
+	Query string
+	Role  coopdec.Role
+}
+
+// ListUsers returns accounts matching f, by name.
+func (db *DB) ListUsers(ctx context.Context, f UserFilter, page coopdec.Page) ([]*coopdec.User, coopdec.Page, error) {
+	where, args := "WHERE 1=1", []any{}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
+		where += ` AND (lower(name) LIKE $1 ESCAPE '\' OR email LIKE $1 ESCAPE '\')`
+	}
+	if f.Role != "" {
+		args = append(args, string(f.Role))
+		where += " AND id IN (SELECT user_id FROM user_roles WHERE role = $" + strconv.Itoa(len(args)) + ")"
+	}
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM users "+where, args...).Scan(&page.Total); err != nil {
+		return nil, page, translate(err)
+	}
+	args = append(args, page.PerPage, page.Offset())
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY lower(name), id LIMIT $`+
+		strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, page, translate(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, page, translate(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	users := make([]*coopdec.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := db.UserByID(ctx, id)
+		if err != nil {
+			return nil, page, err
+		}
+		users = append(users, u)
+	}
+	return users, page, nil
+}
+
+// GrantRole gives a platform role; granting a held role changes nothing.
+func (db *DB) GrantRole(ctx context.Context, userID int64, role coopdec.Role, actor coopdec.Actor) error {
+	if !role.Valid() {
+		return coopdec.FieldError("role", "role.invalid", string(role))
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.grantRole(ctx, tx, userID, role, actor) })
+}
+
+func (db *DB) grantRole(ctx context.Context, tx *sql.Tx, userID int64, role coopdec.Role, actor coopdec.Actor) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role, granted_at, granted_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, role) DO NOTHING`, userID, string(role), db.now(), nullID(actor.UserID))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return db.audit(ctx, tx, actor, coopdec.AuditRoleGrant, "user:"+strconv.FormatInt(userID, 10), string(role))
+}
+
+// RevokeRole removes a platform role.
+func (db *DB) RevokeRole(ctx context.Context, userID int64, role coopdec.Role, actor coopdec.Actor) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = $1 AND role = $2`, userID, string(role))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditRoleRevoke, "user:"+strconv.FormatInt(userID, 10), string(role))
+	})
+}
+
+// AddMembership makes a user a member (or admin) of an organisation, or
+// changes their role there.
+func (db *DB) AddMembership(ctx context.Context, userID, orgID int64, role coopdec.MemberRole, actor coopdec.Actor) error {
+	if !role.Valid() {
+		return coopdec.FieldError("member_role", "invitation.member_role.invalid")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.addMembership(ctx, tx, userID, orgID, role, actor) })
+}
+
+func (db *DB) addMembership(ctx context.Context, tx *sql.Tx, userID, orgID int64, role coopdec.MemberRole, actor coopdec.Actor) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, organisation_id) DO UPDATE SET role = excluded.role`, userID, orgID, string(role), db.now())
+	if err != nil {
+		return err
+	}
+	return db.audit(ctx, tx, actor, coopdec.AuditMembershipAdd, "user:"+strconv.FormatInt(userID, 10),
+		"organisation:"+strconv.FormatInt(orgID, 10)+" role:"+string(role))
+}
+
+// RemoveMembership takes a user out of an organisation.
+func (db *DB) RemoveMembership(ctx context.Context, userID, orgID int64, actor coopdec.Actor) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2`, userID, orgID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "membership.not_found"}
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditMembershipRemove, "user:"+strconv.FormatInt(userID, 10),
+			"organisation:"+strconv.FormatInt(orgID, 10))
+	})
+}
+
+// SetLanguage stores the interface language chosen by a user.
+func (db *DB) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	if lang != "" && !coopdec.ValidLanguage(lang) {
+		return coopdec.FieldError("language", "user.language.invalid")
+	}
+	_, err := db.write.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, lang, userID)
+	return translate(err)
+}
+
+// SetPassword replaces a user's password hash and ends every session but
+// keepSession (the one that made the change, if any), so that a stolen
+// session dies with the old password.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keepSession string, actor coopdec.Actor) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, hashToken(keepSession)); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditPasswordChange, "user:"+strconv.FormatInt(userID, 10), "")
+	})
+}

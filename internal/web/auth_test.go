@@ -1,0 +1,222 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+func TestLoginLogout(t *testing.T) {
+	e := newTestEnv(t)
+	e.user("ana@example.org")
+	c := e.client()
+	if res := c.get("/compte"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("anonymous /compte: got %d; want 303 to the login page", res.StatusCode)
+	}
+	c.login("ana@example.org")
+	res := c.get("/compte")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/compte after login: got %d; want 200", res.StatusCode)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control on an authenticated page: got %q; want no-store", cc)
+	}
+	if b := body(t, res); !strings.Contains(b, "ana@example.org") {
+		t.Errorf("account page does not show the address")
+	}
+	if res := c.post("/deconnexion", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: got %d; want 303", res.StatusCode)
+	}
+	if res := c.get("/compte"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("/compte after logout: got %d; want 303", res.StatusCode)
+	}
+}
+
+func TestLoginRenewsSession(t *testing.T) {
+	e := newTestEnv(t)
+	e.user("ana@example.org")
+	c := e.client()
+	c.login("ana@example.org")
+	u, _ := url.Parse(e.ts.URL)
+	first := c.http.Jar.Cookies(u)
+	c.login("ana@example.org")
+	second := c.http.Jar.Cookies(u)
+	if len(first) == 0 || len(second) == 0 || first[0].Value == second[0].Value {
+		t.Fatalf("the session identifier was not renewed on login")
+	}
+	if _, _, err := e.db.SessionUser(t.Context(), first[0].Value); err == nil {
+		t.Errorf("the previous session still works after a new login")
+	}
+}
+
+func TestLoginFailuresThrottledAndAudited(t *testing.T) {
+	e := newTestEnv(t)
+	e.user("ana@example.org")
+	c := e.client()
+	for i := 0; i < 10; i++ {
+		res := c.post("/connexion", url.Values{"email": {"ana@example.org"}, "password": {"wrong password 123"}})
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: got %d; want 401", i, res.StatusCode)
+		}
+	}
+	res := c.post("/connexion", url.Values{"email": {"ana@example.org"}, "password": {testPassword}})
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("after 10 failures, even the right password: got %d; want 429", res.StatusCode)
+	}
+	events, _, err := e.db.ListAudit(t.Context(), sqldbAuditFilter(coopdec.AuditLoginFailure), coopdec.NewPage(1, 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 10 {
+		t.Errorf("audited failures: got %d; want 10", len(events))
+	}
+	// Once the window has passed, the right password works again.
+	e.db.Now = func() time.Time { return time.Now().Add(coopdec.LoginWindow + time.Minute) }
+	c.login("ana@example.org")
+}
+
+func TestDemoPasswordOnlyInDemoMode(t *testing.T) {
+	e := newTestEnv(t)
+	u := e.user("demo@example.org")
+	hash := mustHash(t, coopdec.DemoPassword)
+	if err := e.db.SetPassword(t.Context(), u.ID, hash, "", coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	res := c.post("/connexion", url.Values{"email": {"demo@example.org"}, "password": {coopdec.DemoPassword}})
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("demo password outside demo mode: got %d; want 401", res.StatusCode)
+	}
+	e.srv.demo = true
+	res = c.post("/connexion", url.Values{"email": {"demo@example.org"}, "password": {coopdec.DemoPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("demo password in demo mode: got %d; want 303", res.StatusCode)
+	}
+}
+
+var linkRE = regexp.MustCompile(`https?://\S+`)
+
+func TestPasswordResetFlow(t *testing.T) {
+	e := newTestEnv(t)
+	e.user("ana@example.org")
+	c := e.client()
+	res := c.post("/mot-de-passe-oublie", url.Values{"email": {"ana@example.org"}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("reset request: got %d; want 200", res.StatusCode)
+	}
+	m, ok := e.mail.Last()
+	if !ok || m.To != "ana@example.org" {
+		t.Fatalf("no reset email sent to ana")
+	}
+	link := linkRE.FindString(m.Text)
+	path := strings.TrimPrefix(link, e.ts.URL)
+	if res := c.get(path); res.StatusCode != http.StatusOK {
+		t.Fatalf("reset page: got %d; want 200", res.StatusCode)
+	}
+	// A weak password is refused with a message, and the link stays usable.
+	res = c.post(path, url.Values{"password": {"short"}, "password_confirm": {"short"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("weak password: got %d; want 422", res.StatusCode)
+	}
+	newPw := "une toute nouvelle phrase secrète"
+	res = c.post(path, url.Values{"password": {newPw}, "password_confirm": {newPw}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: got %d; want 303", res.StatusCode)
+	}
+	// The link works once.
+	res = c.post(path, url.Values{"password": {newPw}, "password_confirm": {newPw}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("reusing the link: got %d; want 404", res.StatusCode)
+	}
+	res = c.post("/connexion", url.Values{"email": {"ana@example.org"}, "password": {newPw}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login with the new password: got %d; want 303", res.StatusCode)
+	}
+	// An unknown address gets the same answer and no email.
+	n := len(e.mail.Messages())
+	if res := c.post("/mot-de-passe-oublie", url.Values{"email": {"nobody@example.org"}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("unknown address: got %d; want 200", res.StatusCode)
+	}
+	if len(e.mail.Messages()) != n {
+		t.Errorf("an email was sent for an unknown address")
+	}
+}
+
+func TestPasswordResetLinkExpires(t *testing.T) {
+	e := newTestEnv(t)
+	e.user("ana@example.org")
+	c := e.client()
+	c.post("/mot-de-passe-oublie", url.Values{"email": {"ana@example.org"}})
+	m, _ := e.mail.Last()
+	path := strings.TrimPrefix(linkRE.FindString(m.Text), e.ts.URL)
+	e.db.Now = func() time.Time { return time.Now().Add(16 * time.Minute) }
+	if res := c.get(path); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("reset link after 16 minutes: got %d; want 404", res.StatusCode)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	e := newTestEnv(t)
+	res := e.client().get("/connexion")
+	for h, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "same-origin",
+	} {
+		if got := res.Header.Get(h); got != want {
+			t.Errorf("%s: got %q; want %q", h, got, want)
+		}
+	}
+	csp := res.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP: got %q; want frame-ancestors 'none' and no unsafe-inline", csp)
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	e := newTestEnv(t)
+	e.user("ana@example.org")
+	c := e.client()
+	req, _ := http.NewRequest("POST", e.ts.URL+"/connexion", strings.NewReader("email=ana%40example.org&password=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if res := c.do(req); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST: got %d; want 403", res.StatusCode)
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.client()
+	if b := body(t, c.get("/connexion")); !strings.Contains(b, `lang="fr"`) {
+		t.Fatalf("default page is not in French")
+	}
+	c.post("/langue", url.Values{"lang": {"es"}, "next": {"/connexion"}})
+	if b := body(t, c.get("/connexion")); !strings.Contains(b, `<html lang="es">`) {
+		t.Fatalf("after switching to Spanish, the page is not in Spanish")
+	}
+	req, _ := http.NewRequest("GET", e.ts.URL+"/connexion", nil)
+	req.Header.Set("Accept-Language", "pt-BR,pt;q=0.9")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := body(t, res); !strings.Contains(b, `<html lang="pt">`) {
+		t.Errorf("Accept-Language pt-BR: page is not in Portuguese")
+	}
+}
+
+func TestGenericErrorPage(t *testing.T) {
+	e := newTestEnv(t)
+	res := e.client().get("/nope")
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("got %d; want 404", res.StatusCode)
+	}
+	if b := body(t, res); strings.Contains(b, "goroutine") || !strings.Contains(b, "<html") {
+		t.Errorf("error page leaks internals or is not a page")
+	}
+}

@@ -1,0 +1,293 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/i18n"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Paris is the zone every date is shown in.
+var Paris = mustZone("Europe/Paris")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded by the main package
+	}
+	return loc
+}
+
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"paris": func(t time.Time) string { return t.In(Paris).Format("02/01/2006 15:04") },
+	"isoTime": func(t time.Time) string {
+		return t.UTC().Format(time.RFC3339)
+	},
+	"derefTime": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"add": func(a, b int) int { return a + b },
+	"fieldErr": func(v *view, field string) map[string]any {
+		return map[string]any{"Errors": v.Errors, "Field": field}
+	},
+	"query": func(base url.Values, kv ...string) string {
+		v := url.Values{}
+		for k, vs := range base {
+			v[k] = append([]string(nil), vs...)
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i+1] == "" {
+				v.Del(kv[i])
+			} else {
+				v.Set(kv[i], kv[i+1])
+			}
+		}
+		return v.Encode()
+	},
+}
+
+// loadPages parses every page with the layout once, at start-up. Each page
+// file defines "title" and "content"; partials live in templates/partials.
+func loadPages(cat i18n.Catalogues) (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}}
+	partials, err := fs.Glob(assets, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t := template.New("layout.html").Funcs(funcs)
+		list := append([]string{"templates/layout.html"}, partials...)
+		list = append(list, f)
+		if t, err = t.ParseFS(assets, list...); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", f, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang      string
+	Languages []string
+	User      *coopdec.User
+	Path      string
+	Query     url.Values
+	Title     string
+	Flash     string
+	Errors    map[string]string // by form field
+	ErrorList []string          // errors without a field, and a summary
+	Form      url.Values
+	Data      any
+	Demo      bool
+	Version   string
+	cat       i18n.Catalogues
+}
+
+// T translates a catalogue key in the page's language.
+func (v *view) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
+
+// LangName names a language in itself, for the language switch.
+func (v *view) LangName(lang string) string { return v.cat.T(lang, "lang.self") }
+
+// Can reports a permission for the templates' menus; handlers check again.
+func (v *view) IsAdmin() bool { return coopdec.IsAdmin(v.User) }
+
+func (s *Server) newView(r *http.Request, title string, data any) *view {
+	ri := info(r)
+	return &view{Lang: ri.lang, Languages: i18n.Supported, User: ri.user, Path: r.URL.Path, Query: r.URL.Query(),
+		Title: title, Data: data, Demo: s.demo, Version: s.version, cat: s.cat, Errors: map[string]string{}}
+}
+
+// addError records a (field) error on the view in its language.
+func (v *view) addError(err error) {
+	var list coopdec.Errors
+	if errors.As(err, &list) && len(list) > 0 {
+		for _, e := range list {
+			v.addError(e)
+		}
+		return
+	}
+	key, args := coopdec.ErrorKey(err)
+	msg := v.T(key, args...)
+	var e *coopdec.Error
+	if errors.As(err, &e) && e.Field != "" {
+		if _, dup := v.Errors[e.Field]; !dup {
+			v.Errors[e.Field] = msg
+		}
+	}
+	v.ErrorList = append(v.ErrorList, msg)
+}
+
+// render writes a page with a status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.log.Error("unknown template", "name", name)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		s.log.Error("template", "name", name, "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// statusOf maps a domain error code to an HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case coopdec.EINVALID:
+		return http.StatusUnprocessableEntity
+	case coopdec.ENOTFOUND:
+		return http.StatusNotFound
+	case coopdec.ECONFLICT:
+		return http.StatusConflict
+	case coopdec.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case coopdec.EFORBIDDEN:
+		return http.StatusForbidden
+	case coopdec.ETOOMANY:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// wantsJSON reports whether the client asked for JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	return isAPI(r) || strings.Contains(r.Header.Get("Accept"), "application/json") ||
+		strings.Contains(r.Header.Get("Accept"), "application/problem+json")
+}
+
+// problem is an RFC 9457 problem details document.
+type problem struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail"`
+	Instance string         `json:"instance,omitempty"`
+	Code     string         `json:"code"`
+	Errors   []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// error answers with an error in HTML or JSON, in the reader's language.
+// Internal errors are logged and shown as a generic message.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := coopdec.ErrorCode(err)
+	status := statusOf(code)
+	if code == coopdec.EINTERNAL {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		err = coopdec.Errorf(coopdec.EINTERNAL, "error.internal")
+	}
+	lang := info(r).lang
+	key, args := coopdec.ErrorKey(err)
+	detail := s.cat.T(lang, key, args...)
+	if status == http.StatusUnauthorized && isAPI(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="coopdec"`)
+	}
+	if wantsJSON(r) {
+		p := problem{Type: "urn:coopdec:problem:" + code, Title: s.cat.T(lang, "problem."+code), Status: status,
+			Detail: detail, Instance: r.URL.Path, Code: code}
+		var list coopdec.Errors
+		if errors.As(err, &list) && len(list) > 0 {
+			for _, e := range list {
+				p.Errors = append(p.Errors, problemField{Field: e.Field, Message: s.cat.T(lang, e.Key, e.Args...)})
+			}
+		} else if e := (*coopdec.Error)(nil); errors.As(err, &e) && e.Field != "" {
+			p.Errors = []problemField{{Field: e.Field, Message: detail}}
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(p)
+		return
+	}
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/connexion?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	v := s.newView(r, "problem."+code, nil)
+	v.ErrorList = []string{detail}
+	v.Data = status
+	s.render(w, r, status, "error", v)
+}
+
+// writeJSON answers with a JSON document.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// readJSON decodes a request body, refusing unknown fields, trailing data and
+// bodies over 1 MiB with a message that says what is wrong.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return coopdec.Errorf(coopdec.EINVALID, "error.json.content_type")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
+			return coopdec.Errorf(coopdec.EINVALID, "error.json.too_large")
+		case errors.As(err, &typ):
+			return coopdec.FieldError(typ.Field, "error.json.type", typ.Field)
+		case errors.As(err, &syntax):
+			return coopdec.Errorf(coopdec.EINVALID, "error.json.syntax", syntax.Offset)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return coopdec.FieldError(f, "error.json.unknown_field", f)
+		default:
+			return coopdec.Errorf(coopdec.EINVALID, "error.json.syntax", 0)
+		}
+	}
+	if dec.More() {
+		return coopdec.Errorf(coopdec.EINVALID, "error.json.trailing")
+	}
+	return nil
+}

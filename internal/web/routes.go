@@ -1,0 +1,130 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+// routes gathers every route of the platform in one place.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+
+	// Pages.
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /connexion", s.loginForm)
+	mux.HandleFunc("POST /connexion", s.login)
+	mux.HandleFunc("POST /deconnexion", s.logout)
+	mux.HandleFunc("GET /mot-de-passe-oublie", s.forgotForm)
+	mux.HandleFunc("POST /mot-de-passe-oublie", s.forgot)
+	mux.HandleFunc("GET /reinitialisation/{token}", s.resetForm)
+	mux.HandleFunc("POST /reinitialisation/{token}", s.reset)
+	mux.HandleFunc("GET /invitation/{token}", s.signupForm)
+	mux.HandleFunc("POST /invitation/{token}", s.signup)
+	mux.HandleFunc("POST /langue", s.switchLanguage)
+	mux.HandleFunc("GET /compte", s.requireUser(s.account))
+	mux.HandleFunc("POST /compte/langue", s.requireUser(s.accountLanguage))
+	mux.HandleFunc("POST /compte/mot-de-passe", s.requireUser(s.accountPassword))
+	mux.HandleFunc("POST /compte/jetons", s.requireUser(s.accountTokenCreate))
+	mux.HandleFunc("POST /compte/jetons/{id}/revocation", s.requireUser(s.accountTokenRevoke))
+
+	mux.HandleFunc("GET /organisations", s.orgList)
+	mux.HandleFunc("GET /organisations/nouvelle", s.requireUser(s.orgNewForm))
+	mux.HandleFunc("POST /organisations", s.requireUser(s.orgCreate))
+	mux.HandleFunc("GET /organisations/{id}", s.orgShow)
+	mux.HandleFunc("POST /organisations/{id}/invitations", s.requireUser(s.orgInvite))
+
+	mux.HandleFunc("GET /admin", s.requireAdmin(s.adminHome))
+	mux.HandleFunc("GET /admin/utilisateurs", s.requireAdmin(s.adminUsers))
+	mux.HandleFunc("GET /admin/utilisateurs/{id}", s.requireAdmin(s.adminUser))
+	mux.HandleFunc("POST /admin/utilisateurs/{id}/roles", s.requireAdmin(s.adminUserGrant))
+	mux.HandleFunc("POST /admin/utilisateurs/{id}/roles/{role}/retrait", s.requireAdmin(s.adminUserRevoke))
+	mux.HandleFunc("GET /admin/invitations", s.requireAdmin(s.adminInvitationForm))
+	mux.HandleFunc("POST /admin/invitations", s.requireAdmin(s.adminInvite))
+	mux.HandleFunc("GET /admin/audit", s.requireAdmin(s.adminAudit))
+	mux.HandleFunc("GET /admin/outbox", s.requireAdmin(s.adminOutbox))
+
+	// JSON API.
+	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	mux.HandleFunc("POST /api/v1/auth/token", s.apiTokenCreate)
+	mux.HandleFunc("GET /api/v1/auth/tokens", s.requireUser(s.apiTokenList))
+	mux.HandleFunc("DELETE /api/v1/auth/tokens/{id}", s.requireUser(s.apiTokenRevoke))
+	mux.HandleFunc("GET /api/v1/me", s.requireUser(s.apiMe))
+	mux.HandleFunc("PATCH /api/v1/me", s.requireUser(s.apiMeUpdate))
+	mux.HandleFunc("POST /api/v1/me/password", s.requireUser(s.apiMePassword))
+	mux.HandleFunc("POST /api/v1/password-resets", s.apiResetRequest)
+	mux.HandleFunc("POST /api/v1/password-resets/{token}", s.apiResetConfirm)
+	mux.HandleFunc("POST /api/v1/invitations", s.requireUser(s.apiInvite))
+	mux.HandleFunc("GET /api/v1/invitations/{token}", s.apiInvitation)
+	mux.HandleFunc("POST /api/v1/invitations/{token}/accept", s.apiInvitationAccept)
+	mux.HandleFunc("GET /api/v1/organisations", s.apiOrgList)
+	mux.HandleFunc("POST /api/v1/organisations", s.requireUser(s.apiOrgCreate))
+	mux.HandleFunc("GET /api/v1/organisations/{id}", s.apiOrg)
+	mux.HandleFunc("GET /api/v1/organisations/{id}/members", s.requireUser(s.apiOrgMembers))
+	mux.HandleFunc("GET /api/v1/territories", s.apiTerritories)
+	mux.HandleFunc("GET /api/v1/countries", s.apiCountries)
+	mux.HandleFunc("GET /api/v1/themes", s.apiThemes)
+	mux.HandleFunc("GET /api/v1/admin/users", s.requireAdmin(s.apiAdminUsers))
+	mux.HandleFunc("POST /api/v1/admin/users/{id}/roles", s.requireAdmin(s.apiAdminGrant))
+	mux.HandleFunc("DELETE /api/v1/admin/users/{id}/roles/{role}", s.requireAdmin(s.apiAdminRevoke))
+	mux.HandleFunc("GET /api/v1/admin/audit", s.requireAdmin(s.apiAdminAudit))
+	mux.HandleFunc("GET /api/v1/admin/outbox", s.requireAdmin(s.apiAdminOutbox))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "error.not_found"))
+	})
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "error.not_found"))
+	})
+	return mux
+}
+
+// requireUser refuses anonymous requests: an API client gets 401, a browser
+// is sent to the login page.
+func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if currentUser(r) == nil {
+			s.error(w, r, coopdec.Errorf(coopdec.EUNAUTHORIZED, "error.login_required"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// requireAdmin refuses anyone but administrators.
+func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
+	return s.requireUser(func(w http.ResponseWriter, r *http.Request) {
+		if !coopdec.CanAdminister(currentUser(r)) {
+			s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))
+			return
+		}
+		h(w, r)
+	})
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.version})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("readyz", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.db.Dialect)})
+}

@@ -1,0 +1,117 @@
+// Package web serves the platform: HTML pages, the JSON API under /api/v1,
+// health and metrics endpoints.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/internal/i18n"
+	"github.com/coopdec/coopdec/internal/mail"
+	"github.com/coopdec/coopdec/internal/sqldb"
+)
+
+// Config is what the server needs from its caller.
+type Config struct {
+	DB      *sqldb.DB
+	Mail    mail.Sender
+	Logger  *slog.Logger
+	BaseURL string // public URL, for links in emails; e.g. http://127.0.0.1:8080
+	Demo    bool   // demonstration mode: the demo password is accepted
+	Version string
+	// SlowLogin, when false, skips the login throttling delay (tests that
+	// count attempts still see refusals).
+	NoLoginDelay bool
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	db      *sqldb.DB
+	mail    mail.Sender
+	log     *slog.Logger
+	cat     i18n.Catalogues
+	base    *url.URL
+	demo    bool
+	version string
+	noDelay bool
+	pages   *pages
+	metrics *metrics
+	handler http.Handler
+}
+
+// New builds a server; it fails when a template or catalogue is broken, so
+// that such errors stop the start and never reach a request.
+func New(cfg Config) (*Server, error) {
+	if cfg.DB == nil || cfg.Mail == nil {
+		return nil, errors.New("web: a database and a mail sender are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("web: base URL %q must be absolute, e.g. http://127.0.0.1:8080", cfg.BaseURL)
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadPages(cat)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{db: cfg.DB, mail: cfg.Mail, log: cfg.Logger, cat: cat, base: base, demo: cfg.Demo,
+		version: cfg.Version, noDelay: cfg.NoLoginDelay, pages: p, metrics: newMetrics()}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// secureCookies reports whether cookies must carry Secure: always, except on
+// plain-HTTP loopback where browsers would drop them.
+func (s *Server) secureCookies() bool {
+	if s.base.Scheme == "https" {
+		return true
+	}
+	host := s.base.Hostname()
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+// cookieName applies the __Host- prefix when cookies are Secure (browsers
+// refuse the prefix otherwise).
+func (s *Server) cookieName(name string) string {
+	if s.secureCookies() {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// link returns an absolute URL on the platform, for emails.
+func (s *Server) link(path string) string { return s.base.String() + path }
+
+// Shutdown-friendly HTTP server settings.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.Background() },
+	}
+}
