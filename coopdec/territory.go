@@ -14,7 +14,7 @@ const (
 // (découpage administratif): a région, a département, an EPCI or a commune.
 type Territory struct {
 	Kind       TerritoryKind
-	Code       string   // INSEE code (SIREN for EPCI)
+	Code       string // INSEE code (SIREN for EPCI)
 	Name       string
 	SIREN      string   // empty when the referential lacks it
 	Population int64    // 0 when unknown

@@ -447,7 +447,9 @@ func TestAcceptInvitationConcurrently(t *testing.T) {
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
 	for range n {
-		wg.Go(func() { errs <- db.AcceptInvitation(ctx, tok, &coopdec.User{Name: "New", PasswordHash: "h"}, nil, "192.0.2.1") })
+		wg.Go(func() {
+			errs <- db.AcceptInvitation(ctx, tok, &coopdec.User{Name: "New", PasswordHash: "h"}, nil, "192.0.2.1")
+		})
 	}
 	wg.Wait()
 	close(errs)

@@ -21,8 +21,9 @@ func (db *DB) createUser(ctx context.Context, tx *sql.Tx, u *coopdec.User, actor
 	u.CreatedAt = db.now()
 	// Stored as UserByEmail looks it up, so that case cannot make a duplicate.
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, language, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Email, u.Name, u.Language, u.PasswordHash, u.CreatedAt).Scan(&u.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, language, password_hash, search, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.Email, u.Name, u.Language, u.PasswordHash,
+		userSearchText(u), u.CreatedAt).Scan(&u.ID)
 	if isConflict(err) {
 		return coopdec.FieldError("email", "user.email.taken")
 	}
@@ -42,6 +43,9 @@ func (db *DB) createUser(ctx context.Context, tx *sql.Tx, u *coopdec.User, actor
 	}
 	return nil
 }
+
+// userSearchText is what the admin search matches: name and address, folded.
+func userSearchText(u *coopdec.User) string { return coopdec.Fold(u.Name) + " " + coopdec.Fold(u.Email) }
 
 // UserByID returns the account with its roles and memberships.
 func (db *DB) UserByID(ctx context.Context, id int64) (*coopdec.User, error) {
@@ -113,8 +117,9 @@ type UserFilter struct {
 func (db *DB) ListUsers(ctx context.Context, f UserFilter, page coopdec.Page) ([]*coopdec.User, coopdec.Page, error) {
 	where, args := "WHERE 1=1", []any{}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-		where += ` AND (lower(name) LIKE $1 ESCAPE '\' OR email LIKE $1 ESCAPE '\')`
+		// A query of punctuation only folds to nothing and matches nobody.
+		args = append(args, "%"+likeEscape(coopdec.Fold(q))+"%")
+		where += ` AND search LIKE $1 ESCAPE '\' AND $1 <> '%%'`
 	}
 	if f.Role != "" {
 		args = append(args, string(f.Role))
@@ -124,7 +129,7 @@ func (db *DB) ListUsers(ctx context.Context, f UserFilter, page coopdec.Page) ([
 		return nil, page, translate(err)
 	}
 	args = append(args, page.PerPage, page.Offset())
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY lower(name), id LIMIT $`+
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY search, id LIMIT $`+
 		strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, page, translate(err)

@@ -441,3 +441,18 @@ func TestSetPassword(t *testing.T) {
 		t.Fatalf("got %d password changes by the other user; want 1", n)
 	}
 }
+
+func TestListUsersIgnoresAccents(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	mustCreateUser(t, db, "elodie@example.org", "Élodie Léger")
+	for _, q := range []string{"Élodie", "elodie", "LEGER", "élodie léger"} {
+		users, _, err := db.ListUsers(t.Context(), UserFilter{Query: q}, coopdec.NewPage(1, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(users) != 1 {
+			t.Errorf("query %q: got %d users; want 1", q, len(users))
+		}
+	}
+}

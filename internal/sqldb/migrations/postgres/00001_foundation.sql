@@ -14,6 +14,10 @@ CREATE TABLE territories (
 );
 CREATE INDEX territories_search ON territories (search);
 CREATE INDEX territories_siren ON territories (siren);
+-- Postcode search (SearchTerritories): the first postcode of each commune,
+-- then the few hundred communes with several.
+CREATE INDEX territories_postcodes ON territories (postcodes);
+CREATE INDEX territories_postcodes_multi ON territories (postcodes) WHERE postcodes LIKE '% %';
 
 CREATE TABLE organisations (
     id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -40,6 +44,7 @@ CREATE TABLE users (
     name          TEXT NOT NULL,
     language      TEXT NOT NULL DEFAULT '',
     password_hash TEXT NOT NULL,
+    search        TEXT NOT NULL DEFAULT '',
     created_at    TIMESTAMPTZ NOT NULL,
     disabled_at   TIMESTAMPTZ
 );
