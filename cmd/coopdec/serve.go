@@ -29,10 +29,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
 	fs.StringVar(&smtp.Host, "smtp-host", env("COOPDEC_SMTP_HOST", ""), "SMTP server; empty: emails go to the outbox at /admin/outbox (env COOPDEC_SMTP_HOST)")
-	fs.IntVar(&smtp.Port, "smtp-port", envInt("COOPDEC_SMTP_PORT", 587), "SMTP port (env COOPDEC_SMTP_PORT)")
+	fs.IntVar(&smtp.Port, "smtp-port", envInt("COOPDEC_SMTP_PORT", 0), "SMTP port; 0: 587 for starttls, 465 for tls, 25 for none (env COOPDEC_SMTP_PORT)")
 	fs.StringVar(&smtp.TLS, "smtp-tls", env("COOPDEC_SMTP_TLS", "starttls"), "SMTP TLS mode: starttls, tls or none (env COOPDEC_SMTP_TLS)")
 	fs.StringVar(&smtp.Username, "smtp-username", env("COOPDEC_SMTP_USERNAME", ""), "SMTP user (env COOPDEC_SMTP_USERNAME)")
 	smtpPassword := env("COOPDEC_SMTP_PASSWORD", "") // never a flag: it would show in the process list
+	fs.DurationVar(&smtp.Timeout, "smtp-timeout", envDuration("COOPDEC_SMTP_TIMEOUT", 15*time.Second), "SMTP timeout per step (env COOPDEC_SMTP_TIMEOUT)")
 	fs.StringVar(&smtp.From, "smtp-from", env("COOPDEC_SMTP_FROM", ""), "sender address (env COOPDEC_SMTP_FROM)")
 	if err := parse(fs, args); err != nil {
 		return err

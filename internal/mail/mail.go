@@ -25,11 +25,11 @@ type Sender interface {
 }
 
 // parseRecipient rejects recipients that an SMTP server would refuse, so that
-// every Sender reports the same mistakes.
+// the SMTP and outbox senders accept the same messages.
 func parseRecipient(to string) (*netmail.Address, error) {
 	addr, err := netmail.ParseAddress(to)
 	if err != nil {
-		return nil, fmt.Errorf("invalid recipient address %q: %w", to, err)
+		return nil, fmt.Errorf("invalid recipient address: %w", err)
 	}
 	return addr, nil
 }

@@ -28,11 +28,12 @@ func (o OutboxSender) Send(ctx context.Context, m Message) error {
 	}
 	// Same check as SMTPSender, so that switching senders does not change
 	// which messages are accepted.
-	if _, err := parseRecipient(m.To); err != nil {
-		return fmt.Errorf("mail: unable to store message to %s in the outbox: %w", m.To, err)
+	to, err := parseRecipient(m.To)
+	if err != nil {
+		return fmt.Errorf("mail: unable to store message to %q in the outbox: %w", m.To, err)
 	}
 	if err := o.Store.AddOutbox(ctx, m); err != nil {
-		return fmt.Errorf("mail: unable to store message to %s in the outbox: %w", m.To, err)
+		return fmt.Errorf("mail: unable to store message to %s in the outbox: %w", to.Address, err)
 	}
 	return nil
 }

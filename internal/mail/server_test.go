@@ -75,6 +75,13 @@ type testServer struct {
 
 	mu       sync.Mutex
 	received []envelope
+	open     int // sessions not yet logged out
+}
+
+func (ts *testServer) openSessions() int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.open
 }
 
 func (ts *testServer) messages() []envelope {
@@ -91,6 +98,9 @@ func startServer(t *testing.T, opts serverOptions) *testServer {
 
 	ts := &testServer{}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		ts.mu.Lock()
+		ts.open++
+		ts.mu.Unlock()
 		return &testSession{server: ts, opts: opts, conn: c}, nil
 	}))
 	srv.Domain = "localhost"
@@ -120,6 +130,8 @@ func startServer(t *testing.T, opts serverOptions) *testServer {
 	}()
 	t.Cleanup(func() {
 		_ = srv.Close()
+		// Close misses the listener if Serve has not registered it yet.
+		_ = ln.Close()
 		<-done
 	})
 
@@ -205,7 +217,12 @@ func (s *testSession) Reset() {
 	s.from, s.to = "", nil
 }
 
-func (s *testSession) Logout() error { return nil }
+func (s *testSession) Logout() error {
+	s.server.mu.Lock()
+	defer s.server.mu.Unlock()
+	s.server.open--
+	return nil
+}
 
 // hangingServer accepts connections and never says a word, like an
 // overloaded or firewalled server.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -200,7 +201,7 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	}
 
 	// Surface option errors now rather than on the first message.
-	if _, err := s.client(context.Background()); err != nil {
+	if _, err := s.client(context.Background(), new(net.Conn)); err != nil {
 		return nil, fmt.Errorf("mail: invalid SMTP configuration: %w", err)
 	}
 	return s, nil
@@ -208,16 +209,17 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 
 // client builds a go-mail client for one message. go-mail's Client keeps
 // per-connection state (and changes its auth type during opportunistic
-// authentication), so sharing one between goroutines is not safe.
-func (s *SMTPSender) client(ctx context.Context) (*gomail.Client, error) {
-	opts := append(s.opts[:len(s.opts):len(s.opts)], gomail.WithDialContextFunc(s.dialer(ctx)))
+// authentication), so sharing one between goroutines is not safe. The
+// connection it opens is stored in *dialed.
+func (s *SMTPSender) client(ctx context.Context, dialed *net.Conn) (*gomail.Client, error) {
+	opts := append(s.opts[:len(s.opts):len(s.opts)], gomail.WithDialContextFunc(s.dialer(ctx, dialed)))
 	return gomail.NewClient(s.host, opts...)
 }
 
 // dialer connects as go-mail would, but ties the connection to sendCtx:
 // go-mail only watches the context while connecting, and we want cancelling
 // or a deadline on Send's context to abort the whole exchange.
-func (s *SMTPSender) dialer(sendCtx context.Context) gomail.DialContextFunc {
+func (s *SMTPSender) dialer(sendCtx context.Context, dialed *net.Conn) gomail.DialContextFunc {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		var d net.Dialer
 		raw, err := d.DialContext(ctx, network, addr)
@@ -225,6 +227,7 @@ func (s *SMTPSender) dialer(sendCtx context.Context) gomail.DialContextFunc {
 			return nil, err
 		}
 		conn := newCtxConn(sendCtx, raw)
+		*dialed = conn
 		if !s.implicitTLS {
 			return conn, nil
 		}
@@ -240,29 +243,50 @@ func (s *SMTPSender) dialer(sendCtx context.Context) gomail.DialContextFunc {
 // Send delivers m. The exchange stops when ctx is done; otherwise the
 // configured timeout bounds connecting and each step of the exchange.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
-	if err := s.send(ctx, m); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			// The connection reports a bare i/o timeout; say why.
-			err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		return fmt.Errorf("mail: unable to send to %s: %w", m.To, err)
+	to, err := parseRecipient(m.To)
+	if err != nil {
+		return fmt.Errorf("mail: unable to send to %q: %w", m.To, err)
+	}
+	if err := s.send(ctx, to, m); err != nil {
+		return fmt.Errorf("mail: unable to send to %s: %w", to.Address, err)
 	}
 	return nil
 }
 
-func (s *SMTPSender) send(ctx context.Context, m Message) error {
+func (s *SMTPSender) send(ctx context.Context, to *netmail.Address, m Message) error {
+	if err := contextErr(ctx); err != nil {
+		return err
+	}
+	var conn net.Conn
+	client, err := s.client(ctx, &conn)
+	if err != nil {
+		return err
+	}
+	err = client.DialAndSendWithContext(ctx, s.build(to, m))
+	if conn != nil {
+		// go-mail leaves the connection open when EHLO, STARTTLS or AUTH
+		// fails; after a successful QUIT this is a harmless second close.
+		_ = conn.Close()
+	}
+	if ctxErr := contextErr(ctx); ctxErr != nil && err != nil &&
+		errors.Is(err, os.ErrDeadlineExceeded) && !errors.Is(err, ctxErr) {
+		// ctxConn aborted the exchange, which shows as a bare i/o timeout.
+		err = fmt.Errorf("%w: %w", ctxErr, err)
+	}
+	return err
+}
+
+// contextErr is ctx.Err(), but also reports a deadline that has passed
+// before the context's own timer has fired: ctxConn's deadline can expire
+// first.
+func contextErr(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	to, err := parseRecipient(m.To)
-	if err != nil {
-		return err
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
 	}
-	client, err := s.client(ctx)
-	if err != nil {
-		return err
-	}
-	return client.DialAndSendWithContext(ctx, s.build(to, m))
+	return nil
 }
 
 func (s *SMTPSender) build(to *netmail.Address, m Message) *gomail.Msg {

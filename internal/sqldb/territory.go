@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -53,7 +54,8 @@ func validTerritoryKind(k coopdec.TerritoryKind) bool {
 // stored territory at once, then writes only those that are new or differ,
 // in batches of territoryBatch rows per transaction, so that re-importing an
 // unchanged referential writes nothing. It calls progress (when not nil)
-// with the number of territories of ts handled so far. Territories absent
+// with the number of territories of ts handled so far. On error, batches
+// already committed stay. Territories absent
 // from ts are kept: organisations may still refer to a merged commune or a
 // dissolved EPCI.
 func (db *DB) UpsertTerritories(ctx context.Context, ts []coopdec.Territory, progress func(done int)) (inserted, updated, unchanged int, err error) {
@@ -64,29 +66,21 @@ func (db *DB) UpsertTerritories(ctx context.Context, ts []coopdec.Territory, pro
 	if err != nil {
 		return 0, 0, 0, err
 	}
+	// Check and compare everything before writing, so that a bad entry
+	// leaves the table as it was.
 	seen := make(map[territoryKey]bool, len(ts))
-	var batch []int // indexes in ts
+	var changed []int // indexes in ts
 	var rows []territoryRow
-	flush := func(done int) error {
-		if len(batch) > 0 {
-			if err := db.writeTerritories(ctx, ts, batch, rows); err != nil {
-				return err
-			}
-			batch, rows = batch[:0], rows[:0]
-		}
-		progress(done)
-		return nil
-	}
 	for i := range ts {
 		t := &ts[i]
 		k := territoryKey{t.Kind, t.Code}
+		// These are the importer's mistakes, not a user's: plain errors.
 		if !validTerritoryKind(t.Kind) || t.Code == "" || strings.TrimSpace(t.Name) == "" {
-			return inserted, updated, unchanged, coopdec.Errorf(coopdec.EINVALID, "territory.invalid", t.Kind, t.Code)
+			return 0, 0, 0, fmt.Errorf("sqldb: territory %d (%s %q): invalid kind, code or name", i, t.Kind, t.Code)
 		}
-		// A key twice in one statement is an error on PostgreSQL, and
-		// twice in ts a mistake of the caller anyway.
+		// A key twice in one statement is an error on PostgreSQL.
 		if seen[k] {
-			return inserted, updated, unchanged, coopdec.Errorf(coopdec.EINVALID, "territory.duplicate", t.Kind, t.Code)
+			return 0, 0, 0, fmt.Errorf("sqldb: territory %d (%s %q): duplicate", i, t.Kind, t.Code)
 		}
 		seen[k] = true
 		row := territoryRowOf(t)
@@ -100,16 +94,18 @@ func (db *DB) UpsertTerritories(ctx context.Context, ts []coopdec.Territory, pro
 			unchanged++
 			continue
 		}
-		batch, rows = append(batch, i), append(rows, row)
-		if len(batch) == territoryBatch {
-			if err := flush(i + 1); err != nil {
-				return inserted, updated, unchanged, err
-			}
+		changed, rows = append(changed, i), append(rows, row)
+	}
+	for start := 0; start < len(changed); start += territoryBatch {
+		end := min(start+territoryBatch, len(changed))
+		if err := db.writeTerritories(ctx, ts, changed[start:end], rows[start:end]); err != nil {
+			return 0, 0, 0, err
+		}
+		if end < len(changed) {
+			progress(changed[end-1] + 1)
 		}
 	}
-	if err := flush(len(ts)); err != nil {
-		return inserted, updated, unchanged, err
-	}
+	progress(len(ts))
 	return inserted, updated, unchanged, nil
 }
 
@@ -208,70 +204,69 @@ var (
 // a code: 9 digits a SIREN, 5 an INSEE code or a postcode, 2 to 4 the start
 // of a commune's INSEE code or postcode (or, for 2 and 3, a département
 // code). Anything else is looked up by name, ignoring case, accents and
-// punctuation, as the start of the name or of any word in it; exact names
+// punctuation, as the start of the name or of any word in it. Exact matches
 // come first, then the most populated. kinds restricts the result (empty:
 // every kind); limit is brought within 1..50, 10 by default.
-//
-// Word and postcode matches cannot use an index, so they scan the table;
-// a cheap substring test (instr) rejects most rows before the exact LIKE,
-// which keeps a search over the 36,000 territories around 2–3 ms on SQLite.
 func (db *DB) SearchTerritories(ctx context.Context, q string, kinds []coopdec.TerritoryKind, limit int) ([]coopdec.Territory, error) {
 	if limit <= 0 {
 		limit = 10
 	}
 	limit = min(limit, 50)
-	instr := "instr"
-	if db.Dialect == Postgres {
-		instr = "strpos" // same arguments and result
-	}
-	compact := strings.ToUpper(strings.Join(strings.Fields(q), ""))
-	var where, exact string // exact: the condition ranking a result first
+	want := func(k coopdec.TerritoryKind) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
+	const sel = `SELECT ` + territoryColumns + ` FROM territories WHERE `
+	var query string
 	var args []any
-	switch {
-	case reDigits.MatchString(compact) || reCorsica.MatchString(compact):
-		args = append(args, compact)
-		switch n := len(compact); {
-		case n == 9:
-			where = `siren = $1`
-		case n == 5:
-			// Postcodes are 5 digits separated by spaces, so a substring
-			// of 5 digits is a whole postcode.
-			where = `(code = $1 OR ` + instr + `(postcodes, $1) > 0)`
-		case n >= 2 && n <= 4:
-			// Codes are made of digits, A and B, all sorting before Z in
-			// every collation, so the range holds the codes starting with
-			// the query and uses the primary key.
-			args = append(args, compact+"Z")
-			where = `((kind = 'commune' AND code >= $1 AND code < $2) OR (` + instr +
-				`(postcodes, $1) > 0 AND ' ' || postcodes LIKE '% ' || $1 || '%')`
-			if n <= 3 {
-				where += ` OR (kind = 'departement' AND code = $1)`
-			}
-			where += `)`
-		default:
-			return nil, nil
-		}
-		exact = `code = $1`
-	default:
+	compact := strings.ToUpper(strings.Join(strings.Fields(q), ""))
+	switch n := len(compact); {
+	case !reDigits.MatchString(compact) && !reCorsica.MatchString(compact):
 		f := coopdec.Fold(q)
 		if f == "" {
 			return nil, nil
 		}
-		args = append(args, f, likeEscape(f))
-		where = `(` + instr + `(search, $1) > 0 AND (search LIKE $2 || '%' ESCAPE '\' OR search LIKE '% ' || $2 || '%' ESCAPE '\'))`
-		exact = `search = $1`
-	}
-	if len(kinds) > 0 {
-		ph := make([]string, len(kinds))
-		for i, k := range kinds {
-			args = append(args, string(k))
-			ph[i] = "$" + itoa(len(args))
+		// Matching the start of any word cannot use an index, so this
+		// scans the table (a few ms for the 36,000 territories on SQLite);
+		// instr, much cheaper than LIKE, first rejects most rows.
+		instr := "instr"
+		if db.Dialect == Postgres {
+			instr = "strpos" // same arguments and result
 		}
-		where += ` AND kind IN (` + strings.Join(ph, ", ") + `)`
+		args = append(args, f, likeEscape(f))
+		query = sel + instr + `(search, $1) > 0 AND (search LIKE $2 || '%' ESCAPE '\' OR search LIKE '% ' || $2 || '%' ESCAPE '\')` +
+			kindIn(kinds, &args, !want(coopdec.TerritoryCommune)) +
+			` ORDER BY CASE WHEN search = $1 THEN 0 ELSE 1 END, population DESC, name`
+	case n == 9:
+		args = append(args, compact)
+		query = sel + `siren = $1` + kindIn(kinds, &args, false) + ` ORDER BY population DESC, name`
+	case n >= 2 && n <= 5:
+		// Each branch uses an index; they are disjoint, so UNION ALL needs
+		// no deduplication. Codes and postcodes are made of digits, A and
+		// B, which sort before Z in every collation: [$1, $2) holds the
+		// values starting with $1. The first postcode of a commune is
+		// found in territories_postcodes, the others by scanning the few
+		// hundred communes with several (territories_postcodes_multi).
+		args = append(args, compact)
+		var branches []string
+		if want(coopdec.TerritoryCommune) {
+			args = append(args, compact+"Z")
+			branches = append(branches,
+				sel+`kind = 'commune' AND code >= $1 AND code < $2`,
+				sel+`postcodes >= $1 AND postcodes < $2 AND NOT (kind = 'commune' AND code >= $1 AND code < $2)`,
+				sel+`postcodes LIKE '% %' AND ' ' || postcodes LIKE '% ' || $1 || '%'
+					AND NOT (postcodes >= $1 AND postcodes < $2) AND NOT (kind = 'commune' AND code >= $1 AND code < $2)`)
+		}
+		if n <= 3 && want(coopdec.TerritoryDepartement) {
+			branches = append(branches, sel+`kind = 'departement' AND code = $1`)
+		}
+		if len(branches) == 0 {
+			return nil, nil
+		}
+		query = `SELECT * FROM (` + strings.Join(branches, ` UNION ALL `) +
+			`) AS m ORDER BY CASE WHEN code = $1 THEN 0 ELSE 1 END, population DESC, name`
+	default:
+		return nil, nil
 	}
 	args = append(args, limit)
-	rs, err := db.read.QueryContext(ctx, `SELECT `+territoryColumns+` FROM territories WHERE `+where+
-		` ORDER BY CASE WHEN `+exact+` THEN 0 ELSE 1 END, population DESC, name LIMIT $`+itoa(len(args)), args...)
+	rs, err := db.read.QueryContext(ctx, query+` LIMIT $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -285,6 +280,26 @@ func (db *DB) SearchTerritories(ctx context.Context, q string, kinds []coopdec.T
 		out = append(out, t)
 	}
 	return out, translate(rs.Err())
+}
+
+// kindIn returns the condition restricting kind to kinds (none when empty),
+// appending its parameters to args. Unless indexable, it hides kind from
+// SQLite's planner, which would otherwise walk the primary key through
+// every commune and fetch each row, slower than scanning the table.
+func kindIn(kinds []coopdec.TerritoryKind, args *[]any, indexable bool) string {
+	if len(kinds) == 0 {
+		return ""
+	}
+	ph := make([]string, len(kinds))
+	for i, k := range kinds {
+		*args = append(*args, string(k))
+		ph[i] = "$" + itoa(len(*args))
+	}
+	col := "kind"
+	if !indexable {
+		col = "kind || ''"
+	}
+	return ` AND ` + col + ` IN (` + strings.Join(ph, ", ") + `)`
 }
 
 // Territory returns one territory, or a not-found error.

@@ -26,12 +26,15 @@ func sampleTerritories() []coopdec.Territory {
 			Postcodes: []string{"42130"}, Region: "84", Department: "42", Population: 1_000},
 		{Kind: coopdec.TerritoryCommune, Code: "69123", Name: "Lyon", SIREN: "216901231",
 			Postcodes: []string{"69001", "69002", "69003", "69004", "69005", "69006", "69007", "69008", "69009"},
-			Region: "84", Department: "69", Population: 519_127},
+			Region:    "84", Department: "69", Population: 519_127},
 		{Kind: coopdec.TerritoryCommune, Code: "69001", Name: "Affoux", SIREN: "216900019",
 			Postcodes: []string{"69170"}, Region: "84", Department: "69", Population: 400},
 		{Kind: coopdec.TerritoryCommune, Code: "91228", Name: "Évry-Courcouronnes", SIREN: "200091397",
 			Postcodes: []string{"91000", "91080"}, Region: "11", Department: "91", Population: 66_000},
 		{Kind: coopdec.TerritoryCommune, Code: "99999", Name: "Cent_Pour%Cent", Region: "84", Department: "69"},
+		{Kind: coopdec.TerritoryDepartement, Code: "2A", Name: "Corse-du-Sud", Region: "94", Department: "2A", Population: 160_000},
+		{Kind: coopdec.TerritoryCommune, Code: "2A004", Name: "Ajaccio", SIREN: "212000046",
+			Postcodes: []string{"20000", "20090"}, Region: "94", Department: "2A", Population: 73_000},
 	}
 }
 
@@ -88,7 +91,7 @@ func TestUpsertTerritories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[coopdec.TerritoryKind]int{"region": 1, "departement": 3, "epci": 1, "commune": 7}
+	want := map[coopdec.TerritoryKind]int{"region": 1, "departement": 4, "epci": 1, "commune": 8}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("counts %v; want %v", counts, want)
 	}
@@ -106,10 +109,15 @@ func TestUpsertTerritories(t *testing.T) {
 		{{Kind: coopdec.TerritoryCommune, Code: "", Name: "A"}},
 		{{Kind: coopdec.TerritoryCommune, Code: "1", Name: " "}},
 		{ts[0], ts[0]},
+		{{Kind: coopdec.TerritoryCommune, Code: "01002", Name: "L'Abergement-de-Varey"}, {Kind: "canton", Code: "1", Name: "A"}},
 	} {
-		if _, _, _, err := db.UpsertTerritories(ctx, bad, nil); coopdec.ErrorCode(err) != coopdec.EINVALID {
-			t.Errorf("upsert %v: err %v; want invalid", bad, err)
+		if _, _, _, err := db.UpsertTerritories(ctx, bad, nil); err == nil {
+			t.Errorf("upsert %v: no error", bad)
 		}
+	}
+	// A bad entry fails the whole upsert before any write.
+	if _, err := db.Territory(ctx, coopdec.TerritoryCommune, "01002"); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+		t.Errorf("valid entry of a failed upsert: %v", err)
 	}
 }
 
@@ -186,6 +194,12 @@ func TestSearchTerritories(t *testing.T) {
 		{"216 901 231", all, 0, []string{"69123"}},
 		{"244200770", all, 0, []string{"244200770"}},
 		{"244200770", communes, 0, nil},
+		{"2A", all, 0, []string{"2A", "2A004"}}, // Corsica's codes have letters
+		{"2a0", all, 0, []string{"2A004"}},
+		{"2A004", all, 0, []string{"2A004"}},
+		{"20090", all, 0, []string{"2A004"}}, // second postcode
+		{"2009", all, 0, []string{"2A004"}},
+		{"200", all, 0, []string{"2A004"}},
 		{"2", all, 0, nil},
 		{"2169012", all, 0, nil},
 	} {
