@@ -85,6 +85,11 @@ func (inv *Invitation) Validate() error {
 	if inv.OrganisationID != 0 && inv.ForLocalAuthority {
 		errs = append(errs, FieldError("organisation_id", "invitation.target.both"))
 	}
+	if inv.ForLocalAuthority && len(inv.Roles) > 0 {
+		// The first member of a local authority signs up as its member; roles
+		// are for ministry, partner and platform staff.
+		errs = append(errs, FieldError("roles", "invitation.target.authority_roles"))
+	}
 	if inv.OrganisationID == 0 && !inv.ForLocalAuthority && len(inv.Roles) == 0 {
 		errs = append(errs, FieldError("organisation_id", "invitation.target.none"))
 	}

@@ -1,6 +1,7 @@
 package coopdec
 
 import (
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,7 +88,8 @@ func (o *Organisation) Validate() error {
 	var errs Errors
 	o.Name = strings.TrimSpace(o.Name)
 	o.Country = strings.ToUpper(strings.TrimSpace(o.Country))
-	o.SIREN = strings.ReplaceAll(strings.TrimSpace(o.SIREN), " ", "")
+	o.SIREN = strings.Join(strings.Fields(o.SIREN), "") // any spacing, non-breaking spaces included
+	o.Website = strings.TrimSpace(o.Website)
 	o.LocalID = strings.TrimSpace(o.LocalID)
 	if !o.Kind.Valid() {
 		errs = append(errs, FieldError("kind", "org.kind.invalid"))
@@ -122,6 +124,12 @@ func (o *Organisation) Validate() error {
 			if err := ValidateSIREN(o.SIREN); err != nil {
 				errs = append(errs, err.(*Error))
 			}
+		}
+	}
+	if o.Website != "" {
+		u, err := url.Parse(o.Website)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(o.Website) > 300 {
+			errs = append(errs, FieldError("website", "org.website.invalid"))
 		}
 	}
 	if utf8.RuneCountInString(o.LocalID) > 64 {

@@ -48,6 +48,9 @@ func TestOrganisationValidate(t *testing.T) {
 		{"palestinian territories", Organisation{Kind: OrgForeignAuthority, Name: "Municipalité de Naplouse", Country: "PS"}, nil},
 		{"embassy", Organisation{Kind: OrgEmbassy, Name: "Ambassade de France en Tunisie", Country: "TN"}, nil},
 		{"unknown kind and no name", Organisation{Kind: "club", Country: "FR"}, []string{"kind", "name"}},
+		{"SIREN with non-breaking spaces", Organisation{Kind: OrgFrenchAuthority, Name: "Lyon", Country: "FR", AuthorityType: AuthorityCommune, SIREN: "216\u00a0901\u00a0231"}, nil},
+		{"website", Organisation{Kind: OrgAssociation, Name: "Asso", Country: "FR", Website: "https://www.example.org/"}, nil},
+		{"bad website", Organisation{Kind: OrgAssociation, Name: "Asso", Country: "FR", Website: "javascript:alert(1)"}, []string{"website"}},
 		{"association with bad SIREN", Organisation{Kind: OrgAssociation, Name: "Asso", Country: "FR", SIREN: "123"}, []string{"siren"}},
 	} {
 		err := tc.org.Validate()
@@ -77,6 +80,7 @@ func TestInvitationValidate(t *testing.T) {
 		{"both", Invitation{Email: "ana@example.org", OrganisationID: 3, ForLocalAuthority: true}, "organisation_id"},
 		{"bad email", Invitation{Email: "ana@", OrganisationID: 3}, "email"},
 		{"bad role", Invitation{Email: "ana@example.org", Roles: []Role{"king"}}, "roles"},
+		{"local authority with roles", Invitation{Email: "ana@example.org", ForLocalAuthority: true, Roles: []Role{RoleOfficer}}, "roles"},
 		{"bad member role", Invitation{Email: "ana@example.org", OrganisationID: 3, MemberRole: "owner"}, "member_role"},
 	} {
 		err := tc.inv.Validate()

@@ -180,10 +180,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.log.Error("session lookup", "err", err)
 			}
 		}
+		// The account's language first; an account that follows the browser
+		// keeps what its user picked on the header switch before logging in.
 		pref := ""
 		if ri.user != nil {
 			pref = ri.user.Language
-		} else if c, err := r.Cookie(s.cookieName("lang")); err == nil {
+		}
+		if c, err := r.Cookie(s.cookieName("lang")); err == nil && pref == "" {
 			pref = c.Value
 		}
 		ri.lang = i18n.FromRequest(r, pref)

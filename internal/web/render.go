@@ -95,6 +95,20 @@ func loadPages(cat i18n.Catalogues) (*pages, error) {
 	return p, nil
 }
 
+// formError is one line of a form's error summary.
+type formError struct {
+	Field   string // the id of the control at fault, when there is one
+	Message string
+}
+
+func fieldOf(err error) string {
+	var e *coopdec.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
 // view is what every page template receives.
 type view struct {
 	Lang      string
@@ -105,7 +119,7 @@ type view struct {
 	Title     string
 	Flash     string
 	Errors    map[string]string // by form field
-	ErrorList []string          // errors without a field, and a summary
+	ErrorList []formError       // the summary of every error, linked to its field
 	Form      url.Values
 	Data      any
 	Demo      bool
@@ -145,7 +159,7 @@ func (v *view) addError(err error) {
 			v.Errors[e.Field] = msg
 		}
 	}
-	v.ErrorList = append(v.ErrorList, msg)
+	v.ErrorList = append(v.ErrorList, formError{Field: fieldOf(err), Message: msg})
 }
 
 // render writes a page with a status.
@@ -245,10 +259,14 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/connexion?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	v := s.newView(r, "problem."+code, nil)
-	v.ErrorList = []string{detail}
-	v.Data = status
+	v := s.newView(r, "problem."+code, errorPage{Status: status, Detail: detail})
 	s.render(w, r, status, "error", v)
+}
+
+// errorPage is what the error template shows.
+type errorPage struct {
+	Status int
+	Detail string
 }
 
 // writeJSON answers with a JSON document.
