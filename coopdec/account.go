@@ -127,6 +127,7 @@ const (
 	AuditInvitationAccept = "invitation.accept"
 	AuditOrganisationAdd  = "organisation.create"
 	AuditLanguageChange   = "user.language"
+	AuditNameChange       = "user.name"
 )
 
 // Page is a slice of a longer list.

@@ -45,7 +45,9 @@ func (db *DB) createUser(ctx context.Context, tx *sql.Tx, u *coopdec.User, actor
 }
 
 // userSearchText is what the admin search matches: name and address, folded.
-func userSearchText(u *coopdec.User) string { return coopdec.Fold(u.Name) + " " + coopdec.Fold(u.Email) }
+func userSearchText(u *coopdec.User) string {
+	return coopdec.Fold(u.Name) + " " + coopdec.Fold(u.Email)
+}
 
 // UserByID returns the account with its roles and memberships.
 func (db *DB) UserByID(ctx context.Context, id int64) (*coopdec.User, error) {

@@ -456,3 +456,24 @@ func TestListUsersIgnoresAccents(t *testing.T) {
 		}
 	}
 }
+
+func TestSetNameKeepsSearchInStep(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	u := mustCreateUser(t, db, "ana@example.org", "Ana Martin")
+	if err := db.SetName(t.Context(), u.ID, "Anaïs Lefèvre", coopdec.Actor{UserID: u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"lefevre": 1, "martin": 0, "ana@example": 1} {
+		users, _, err := db.ListUsers(t.Context(), UserFilter{Query: q}, coopdec.NewPage(1, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(users) != want {
+			t.Errorf("query %q after renaming: got %d users; want %d", q, len(users), want)
+		}
+	}
+	if err := db.SetName(t.Context(), 9999, "Personne", coopdec.Actor{}); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+		t.Errorf("renaming an unknown user: got %v; want not found", err)
+	}
+}
