@@ -128,6 +128,10 @@ const (
 	AuditOrganisationAdd  = "organisation.create"
 	AuditLanguageChange   = "user.language"
 	AuditNameChange       = "user.name"
+	AuditProgrammeCreate  = "programme.create"
+	AuditCallCreate       = "call.create"
+	AuditCallUpdate       = "call.update"
+	AuditCallStatus       = "call.status"
 )
 
 // Page is a slice of a longer list.

@@ -57,7 +57,9 @@ func (c *Call) Validate() error {
 		add("programme_id", "call.validation.programme.required")
 	}
 	c.Reference = strings.TrimSpace(c.Reference)
-	if utf8.RuneCountInString(c.Reference) > callReferenceMax {
+	if c.Reference == "" {
+		add("reference", "call.reference.required")
+	} else if utf8.RuneCountInString(c.Reference) > callReferenceMax {
 		add("reference", "call.validation.reference.too_long", callReferenceMax)
 	}
 	c.validateTexts(add)

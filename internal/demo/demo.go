@@ -1,5 +1,6 @@
-// Package demo loads the demonstration data: one account per role and the
-// organisations they act for, drawn from the 2011 programmes.
+// Package demo loads the demonstration data: one account per role, the
+// organisations they act for, and the programmes and calls of the 2011
+// press release.
 package demo
 
 import (
@@ -114,6 +115,9 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 			return fmt.Errorf("demo: organisation %s: %w", spec.key, err)
 		}
 		ids[spec.key] = o.ID
+	}
+	if err := loadCalls(ctx, db, ids, db.Now()); err != nil {
+		return err
 	}
 	hash, err := password.Hash(coopdec.DemoPassword)
 	if err != nil {

@@ -1,0 +1,937 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+var (
+	errProgrammeNotFound = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "programme.not_found"}
+	errCallNotFound      = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "call.not_found"}
+)
+
+// callStatuses lists every status, in lifecycle order.
+var callStatuses = []coopdec.CallStatus{
+	coopdec.CallDraft, coopdec.CallPublished, coopdec.CallOpen, coopdec.CallClosed,
+	coopdec.CallEvaluation, coopdec.CallDecided, coopdec.CallResults,
+}
+
+func callSubject(id int64) string { return "call:" + strconv.FormatInt(id, 10) }
+
+var programmeCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
+// CreateProgramme stores a programme with its names.
+func (db *DB) CreateProgramme(ctx context.Context, p *coopdec.Programme, actor coopdec.Actor) error {
+	p.Code = strings.ToLower(strings.TrimSpace(p.Code))
+	names := map[string]string{}
+	for lang, name := range p.Names {
+		if name = strings.TrimSpace(name); name != "" {
+			names[strings.ToLower(strings.TrimSpace(lang))] = name
+		}
+	}
+	p.Names = names
+	var errs coopdec.Errors
+	if !programmeCode.MatchString(p.Code) {
+		errs = append(errs, coopdec.FieldError("code", "programme.code.invalid"))
+	}
+	if p.Names["fr"] == "" {
+		errs = append(errs, coopdec.FieldError("names", "programme.name.required"))
+	}
+	for _, lang := range slices.Sorted(maps.Keys(p.Names)) {
+		if !coopdec.ValidLanguage(lang) {
+			errs = append(errs, coopdec.FieldError("names", "programme.name.language", lang))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO programmes (code, created_at) VALUES ($1, $2) RETURNING id`,
+			p.Code, db.now()).Scan(&p.ID)
+		if isConflict(err) {
+			return coopdec.FieldError("code", "programme.code.taken", p.Code)
+		}
+		if err != nil {
+			return err
+		}
+		for _, lang := range slices.Sorted(maps.Keys(p.Names)) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO programme_names (programme_id, lang, name) VALUES ($1, $2, $3)`,
+				p.ID, lang, p.Names[lang]); err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditProgrammeCreate, "programme:"+strconv.FormatInt(p.ID, 10), p.Code)
+	})
+}
+
+// Programmes lists every programme, in the order they were created.
+func (db *DB) Programmes(ctx context.Context) ([]coopdec.Programme, error) {
+	return db.loadProgrammes(ctx, "", nil)
+}
+
+// ProgrammeByCode returns the programme with that code.
+func (db *DB) ProgrammeByCode(ctx context.Context, code string) (*coopdec.Programme, error) {
+	ps, err := db.loadProgrammes(ctx, "WHERE p.code = $1", []any{strings.ToLower(strings.TrimSpace(code))})
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, errProgrammeNotFound
+	}
+	return &ps[0], nil
+}
+
+func (db *DB) loadProgrammes(ctx context.Context, where string, args []any) ([]coopdec.Programme, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.code, COALESCE(n.lang, ''), COALESCE(n.name, '')
+		FROM programmes p LEFT JOIN programme_names n ON n.programme_id = p.id `+where+` ORDER BY p.id, n.lang`, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []coopdec.Programme
+	for rows.Next() {
+		var id int64
+		var code, lang, name string
+		if err := rows.Scan(&id, &code, &lang, &name); err != nil {
+			return nil, translate(err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, coopdec.Programme{ID: id, Code: code, Names: map[string]string{}})
+		}
+		if lang != "" {
+			out[len(out)-1].Names[lang] = name
+		}
+	}
+	return out, translate(rows.Err())
+}
+
+// CreateCall validates a call (Call.Validate) and stores it with its texts,
+// co-managers, funders, themes and rules, indexed for the search, in one
+// transaction. A published, open or closed status is stored as the dates
+// make it at the time (coopdec.CallStatusAt).
+func (db *DB) CreateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Actor) error {
+	idx, err := prepareCall(c)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.createCall(ctx, tx, c, idx, actor) })
+}
+
+func (db *DB) createCall(ctx context.Context, tx *sql.Tx, c *coopdec.Call, idx callIndex, actor coopdec.Actor) error {
+	if err := checkCallReferences(ctx, tx, c); err != nil {
+		return err
+	}
+	rules, err := marshalRules(c.Rules)
+	if err != nil {
+		return err
+	}
+	c.CreatedAt = db.now()
+	c.UpdatedAt = c.CreatedAt
+	c.Status = clockStatus(c, c.CreatedAt)
+	err = tx.QueryRowContext(ctx, `INSERT INTO calls (programme_id, reference, status, decision_rule,
+		publish_at, opens_at, deadline, evaluation_at, results_at, rules, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		c.ProgrammeID, c.Reference, string(c.Status), string(c.DecisionRule),
+		nullTime(c.PublishAt), nullTime(c.OpensAt), nullTime(c.Deadline), nullTime(c.EvaluationAt), nullTime(c.ResultsAt),
+		rules, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+	if isConflict(err) {
+		return coopdec.FieldError("reference", "call.reference.taken", c.Reference)
+	}
+	if err != nil {
+		return err
+	}
+	if err := db.writeCallChildren(ctx, tx, c, idx); err != nil {
+		return err
+	}
+	return db.audit(ctx, tx, actor, coopdec.AuditCallCreate, callSubject(c.ID), c.Reference)
+}
+
+// UpdateCall validates and stores a call's new content: everything but its
+// status, which SetCallStatus changes (the clock's part of it, open or
+// closed, follows the new dates). Once the call is open (coopdec.IsAmendment)
+// any change is an amendment: it needs a reason and is recorded with a
+// summary of what changed, for the call page. An update that changes nothing
+// does nothing. When c.UpdatedAt is set, it must match the stored call's, so
+// that an officer does not overwrite a change made since they loaded it.
+func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Actor, reason string) error {
+	reason = strings.TrimSpace(reason)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		old, err := db.loadCall(ctx, tx, c.ID, true)
+		if err != nil {
+			return err
+		}
+		if !c.UpdatedAt.IsZero() && !c.UpdatedAt.Equal(old.UpdatedAt) {
+			return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "call.changed"}
+		}
+		// Validate with the status that stands: it decides which dates are required.
+		c.Status, c.CreatedAt = old.Status, old.CreatedAt
+		idx, err := prepareCall(c)
+		if err != nil {
+			return err
+		}
+		if err := checkCallReferences(ctx, tx, c); err != nil {
+			return err
+		}
+		names, err := organisationNames(ctx, tx, slices.Concat(old.CoManagers, c.CoManagers, funderIDs(old), funderIDs(c)))
+		if err != nil {
+			return err
+		}
+		changes := callChanges(old, c, names)
+		if len(changes) == 0 {
+			c.UpdatedAt = old.UpdatedAt
+			return nil
+		}
+		now := db.now()
+		amendment := coopdec.IsAmendment(old, now)
+		if amendment && reason == "" {
+			return coopdec.FieldError("reason", "call.amendment.reason_required")
+		}
+		if c.Status = clockStatus(c, now); c.Status != old.Status {
+			changes = append(changes, "status: "+string(old.Status)+" → "+string(c.Status))
+		}
+		rules, err := marshalRules(c.Rules)
+		if err != nil {
+			return err
+		}
+		c.UpdatedAt = now
+		_, err = tx.ExecContext(ctx, `UPDATE calls SET programme_id = $1, reference = $2, status = $3, decision_rule = $4,
+			publish_at = $5, opens_at = $6, deadline = $7, evaluation_at = $8, results_at = $9, rules = $10, updated_at = $11
+			WHERE id = $12`, c.ProgrammeID, c.Reference, string(c.Status), string(c.DecisionRule),
+			nullTime(c.PublishAt), nullTime(c.OpensAt), nullTime(c.Deadline), nullTime(c.EvaluationAt), nullTime(c.ResultsAt),
+			rules, c.UpdatedAt, c.ID)
+		if isConflict(err) {
+			return coopdec.FieldError("reference", "call.reference.taken", c.Reference)
+		}
+		if err != nil {
+			return err
+		}
+		if err := db.writeCallChildren(ctx, tx, c, idx); err != nil {
+			return err
+		}
+		if amendment {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO call_amendments (call_id, at, author_id, reason, changes)
+				VALUES ($1, $2, $3, $4, $5)`, c.ID, now, nullID(actor.UserID), reason, strings.Join(changes, "\n")); err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditCallUpdate, callSubject(c.ID), strings.Join(changes, "; "))
+	})
+}
+
+// clockStatus is the status to store for c at now: the clock moves a call
+// between published, open and closed, people do the rest.
+func clockStatus(c *coopdec.Call, now time.Time) coopdec.CallStatus {
+	switch c.Status {
+	case coopdec.CallPublished, coopdec.CallOpen, coopdec.CallClosed:
+		return coopdec.CallStatusAt(c, now)
+	}
+	return c.Status
+}
+
+// Call returns a call with everything it holds. Whether the reader may see
+// it (drafts) is the caller's to check.
+func (db *DB) Call(ctx context.Context, id int64) (*coopdec.Call, error) {
+	return db.loadCall(ctx, db.read, id, false)
+}
+
+// CallByReference returns the call with that reference, as Call does.
+func (db *DB) CallByReference(ctx context.Context, reference string) (*coopdec.Call, error) {
+	return db.loadCallWhere(ctx, db.read, "c.reference = $1", strings.TrimSpace(reference), false)
+}
+
+func (db *DB) loadCall(ctx context.Context, q querier, id int64, forUpdate bool) (*coopdec.Call, error) {
+	return db.loadCallWhere(ctx, q, "c.id = $1", id, forUpdate)
+}
+
+func (db *DB) loadCallWhere(ctx context.Context, q querier, where string, arg any, forUpdate bool) (*coopdec.Call, error) {
+	query := `SELECT ` + callColumns + ` FROM calls c WHERE ` + where
+	if forUpdate && db.Dialect == Postgres {
+		// Queue behind a concurrent status change, so that whether the
+		// update is an amendment is decided on the status that will stand.
+		query += ` FOR UPDATE`
+	}
+	c := &coopdec.Call{}
+	err := scanCall(q.QueryRowContext(ctx, query, arg), c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errCallNotFound
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	if err := loadCallChildren(ctx, q, []*coopdec.Call{c}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SetCallStatus moves a call from one status to another, only if it still is
+// in from: of two concurrent transitions, the second fails with ECONFLICT.
+// Which transitions are allowed is the caller's to decide.
+func (db *DB) SetCallStatus(ctx context.Context, id int64, from, to coopdec.CallStatus, actor coopdec.Actor) error {
+	if !slices.Contains(callStatuses, to) {
+		return coopdec.FieldError("status", "call.validation.status.invalid", string(to))
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE calls SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
+			string(to), db.now(), id, string(from))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var exists int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calls WHERE id = $1`, id).Scan(&exists); err != nil {
+				return err
+			}
+			if exists == 0 {
+				return errCallNotFound
+			}
+			return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "call.status.changed"}
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditCallStatus, callSubject(id), string(from)+" → "+string(to))
+	})
+}
+
+// CallTransition is a status change that time has made due.
+type CallTransition struct {
+	CallID   int64
+	From, To coopdec.CallStatus
+}
+
+// CallsDueForTransition lists the calls whose stored status is no longer
+// what their dates make it at now (coopdec.CallStatusAt): published calls
+// whose opening has come (or whose deadline has passed too), open calls
+// whose deadline has passed, and, after a change of dates, the reverse.
+// Apply each with SetCallStatus, which ignores a call that moved meanwhile.
+func (db *DB) CallsDueForTransition(ctx context.Context, now time.Time) ([]CallTransition, error) {
+	now = dbTime(now)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, status, opens_at, deadline FROM calls
+		WHERE (status = $1 AND opens_at <= $4)
+		   OR (status = $2 AND (deadline <= $4 OR opens_at > $4))
+		   OR (status = $3 AND (deadline > $4 OR opens_at > $4))
+		ORDER BY id`, string(coopdec.CallPublished), string(coopdec.CallOpen), string(coopdec.CallClosed), now)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []CallTransition
+	for rows.Next() {
+		var c coopdec.Call
+		var opens, deadline sql.NullTime
+		if err := rows.Scan(&c.ID, &c.Status, &opens, &deadline); err != nil {
+			return nil, translate(err)
+		}
+		c.OpensAt, c.Deadline = fromNullTime(opens), fromNullTime(deadline)
+		if to := coopdec.CallStatusAt(&c, now); to != c.Status {
+			out = append(out, CallTransition{CallID: c.ID, From: c.Status, To: to})
+		}
+	}
+	return out, translate(rows.Err())
+}
+
+// CallAmendments lists a call's amendments, oldest first.
+func (db *DB) CallAmendments(ctx context.Context, callID int64) ([]coopdec.Amendment, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, call_id, at, COALESCE(author_id, 0), reason, changes
+		FROM call_amendments WHERE call_id = $1 ORDER BY at, id`, callID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []coopdec.Amendment
+	for rows.Next() {
+		var a coopdec.Amendment
+		if err := rows.Scan(&a.ID, &a.CallID, &a.At, &a.AuthorID, &a.Reason, &a.Changes); err != nil {
+			return nil, translate(err)
+		}
+		a.At = a.At.UTC()
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
+// callIndex is what the search filters need from a call's rules.
+type callIndex struct {
+	countries []string // eligible countries, expanded
+	leadTypes []string // authority types that may lead, expanded
+}
+
+// prepareCall validates c and puts it in the form it is stored in (so that
+// the caller holds what a later read returns), and computes its search
+// index.
+func prepareCall(c *coopdec.Call) (callIndex, error) {
+	var errs coopdec.Errors
+	if err := c.Validate(); err != nil {
+		var es coopdec.Errors
+		var e *coopdec.Error
+		switch {
+		case errors.As(err, &es):
+			errs = append(errs, es...)
+		case errors.As(err, &e):
+			errs = append(errs, e)
+		default:
+			return callIndex{}, err
+		}
+	}
+	// Validate leaves the reference to the unique index, which would take
+	// one empty reference.
+	if c.Reference = strings.TrimSpace(c.Reference); c.Reference == "" {
+		errs = append(errs, coopdec.FieldError("reference", "call.reference.required"))
+	}
+	if err := errs.Err(); err != nil {
+		return callIndex{}, err
+	}
+	for _, t := range []*time.Time{&c.PublishAt, &c.OpensAt, &c.Deadline, &c.EvaluationAt, &c.ResultsAt} {
+		*t = dbTime(*t)
+	}
+	if len(c.Texts) == 0 {
+		c.Texts = nil
+	}
+	if len(c.CoManagers) == 0 {
+		c.CoManagers = nil
+	}
+	if len(c.Funders) == 0 {
+		c.Funders = nil
+	}
+	if len(c.Themes) == 0 {
+		c.Themes = nil
+	}
+	c.Rules = canonicalRules(c.Rules)
+	return indexRules(c.Rules)
+}
+
+func indexRules(r coopdec.EligibilityRules) (callIndex, error) {
+	var idx callIndex
+	if len(r.Countries) == 0 {
+		for _, c := range coopdec.Countries() {
+			if c.Code != "FR" {
+				idx.countries = append(idx.countries, c.Code)
+			}
+		}
+	} else {
+		var err error
+		if idx.countries, err = coopdec.ExpandCountries(r.Countries); err != nil {
+			return idx, err
+		}
+	}
+	excluded := map[string]bool{}
+	for _, e := range r.Excluded {
+		excluded[strings.ToUpper(strings.TrimSpace(e.Country))] = true
+	}
+	idx.countries = slices.DeleteFunc(idx.countries, func(c string) bool { return excluded[c] })
+	leadTypes := r.LeadTypes
+	if len(leadTypes) == 0 {
+		leadTypes = coopdec.AuthorityTypes
+	}
+	for _, t := range leadTypes {
+		if !slices.Contains(idx.leadTypes, string(t)) {
+			idx.leadTypes = append(idx.leadTypes, string(t))
+		}
+	}
+	return idx, nil
+}
+
+func funderIDs(c *coopdec.Call) []int64 {
+	ids := make([]int64, len(c.Funders))
+	for i, f := range c.Funders {
+		ids[i] = f.OrganisationID
+	}
+	return ids
+}
+
+// checkCallReferences turns unknown programme and organisations into field
+// errors, rather than the foreign keys' anonymous one.
+func checkCallReferences(ctx context.Context, tx *sql.Tx, c *coopdec.Call) error {
+	var errs coopdec.Errors
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM programmes WHERE id = $1`, c.ProgrammeID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		errs = append(errs, coopdec.FieldError("programme_id", "call.programme.unknown"))
+	}
+	known, err := organisationNames(ctx, tx, slices.Concat(c.CoManagers, funderIDs(c)))
+	if err != nil {
+		return err
+	}
+	for _, id := range c.CoManagers {
+		if _, ok := known[id]; !ok {
+			errs = append(errs, coopdec.FieldError("co_managers", "call.organisation.unknown", id))
+		}
+	}
+	for _, id := range funderIDs(c) {
+		if _, ok := known[id]; !ok {
+			errs = append(errs, coopdec.FieldError("funders", "call.organisation.unknown", id))
+		}
+	}
+	return errs.Err()
+}
+
+// organisationNames returns the names of those of ids that exist.
+func organisationNames(ctx context.Context, q querier, ids []int64) (map[int64]string, error) {
+	names := map[int64]string{}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM organisations WHERE id IN (`+placeholders(1, len(ids))+`)`, anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
+}
+
+// writeCallChildren replaces the rows that hang off a call, and its search
+// entry.
+func (db *DB) writeCallChildren(ctx context.Context, tx *sql.Tx, c *coopdec.Call, idx callIndex) error {
+	for _, table := range []string{"call_texts", "call_co_managers", "call_funders", "call_themes", "call_countries", "call_lead_types"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE call_id = $1`, c.ID); err != nil {
+			return err
+		}
+	}
+	for _, lang := range slices.Sorted(maps.Keys(c.Texts)) {
+		t := c.Texts[lang]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO call_texts (call_id, lang, title, summary, body) VALUES ($1, $2, $3, $4, $5)`,
+			c.ID, lang, t.Title, t.Summary, t.Body); err != nil {
+			return err
+		}
+	}
+	for i, id := range c.CoManagers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO call_co_managers (call_id, organisation_id, position) VALUES ($1, $2, $3)`,
+			c.ID, id, i); err != nil {
+			return err
+		}
+	}
+	for i, f := range c.Funders {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO call_funders (call_id, organisation_id, position, envelope_cents, share_bp)
+			VALUES ($1, $2, $3, $4, $5)`, c.ID, f.OrganisationID, i, f.EnvelopeCents, f.ShareBP); err != nil {
+			return err
+		}
+	}
+	for i, theme := range c.Themes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO call_themes (call_id, theme, position) VALUES ($1, $2, $3)`,
+			c.ID, theme, i); err != nil {
+			return err
+		}
+	}
+	if err := insertCallValues(ctx, tx, "call_countries", "country", c.ID, idx.countries); err != nil {
+		return err
+	}
+	if err := insertCallValues(ctx, tx, "call_lead_types", "authority_type", c.ID, idx.leadTypes); err != nil {
+		return err
+	}
+	return db.indexCallText(ctx, tx, c)
+}
+
+// insertCallValues inserts (call_id, value) rows in one statement: a call
+// open to any country has some 250.
+func insertCallValues(ctx context.Context, tx *sql.Tx, table, column string, callID int64, values []string) error {
+	if len(values) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	args := []any{callID}
+	b.WriteString("INSERT INTO " + table + " (call_id, " + column + ") VALUES ")
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, v)
+		b.WriteString("($1, $" + itoa(len(args)) + ")")
+	}
+	_, err := tx.ExecContext(ctx, b.String(), args...)
+	return err
+}
+
+const callColumns = `c.id, c.programme_id, c.reference, c.status, c.decision_rule,
+	c.publish_at, c.opens_at, c.deadline, c.evaluation_at, c.results_at, c.rules, c.created_at, c.updated_at`
+
+func scanCall(sc interface{ Scan(...any) error }, c *coopdec.Call, extra ...any) error {
+	var publish, opens, deadline, evaluation, results sql.NullTime
+	var rules string
+	dest := append([]any{&c.ID, &c.ProgrammeID, &c.Reference, &c.Status, &c.DecisionRule,
+		&publish, &opens, &deadline, &evaluation, &results, &rules, &c.CreatedAt, &c.UpdatedAt}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return err
+	}
+	c.PublishAt, c.OpensAt, c.Deadline = fromNullTime(publish), fromNullTime(opens), fromNullTime(deadline)
+	c.EvaluationAt, c.ResultsAt = fromNullTime(evaluation), fromNullTime(results)
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	if err := json.Unmarshal([]byte(rules), &c.Rules); err != nil {
+		return fmt.Errorf("call %d: unable to read its rules: %w", c.ID, err)
+	}
+	c.Rules = canonicalRules(c.Rules)
+	return nil
+}
+
+// loadCallChildren fills the texts, co-managers, funders and themes of
+// calls with one query per table, whatever their number.
+func loadCallChildren(ctx context.Context, q querier, calls []*coopdec.Call) error {
+	if len(calls) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*coopdec.Call, len(calls))
+	ids := make([]int64, 0, len(calls))
+	for _, c := range calls {
+		byID[c.ID] = c
+		ids = append(ids, c.ID)
+	}
+	in := `(` + placeholders(1, len(ids)) + `)`
+	args := anys(ids)
+	each := func(query string, scan func(rows *sql.Rows) error) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return translate(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return translate(err)
+			}
+		}
+		return translate(rows.Err())
+	}
+	err := each(`SELECT call_id, lang, title, summary, body FROM call_texts WHERE call_id IN `+in, func(rows *sql.Rows) error {
+		var id int64
+		var lang string
+		var t coopdec.CallText
+		if err := rows.Scan(&id, &lang, &t.Title, &t.Summary, &t.Body); err != nil {
+			return err
+		}
+		c := byID[id]
+		if c.Texts == nil {
+			c.Texts = map[string]coopdec.CallText{}
+		}
+		c.Texts[lang] = t
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(`SELECT call_id, organisation_id FROM call_co_managers WHERE call_id IN `+in+` ORDER BY call_id, position`,
+		func(rows *sql.Rows) error {
+			var id, org int64
+			if err := rows.Scan(&id, &org); err != nil {
+				return err
+			}
+			byID[id].CoManagers = append(byID[id].CoManagers, org)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = each(`SELECT call_id, organisation_id, envelope_cents, share_bp FROM call_funders WHERE call_id IN `+in+
+		` ORDER BY call_id, position`, func(rows *sql.Rows) error {
+		var id int64
+		var f coopdec.Funder
+		if err := rows.Scan(&id, &f.OrganisationID, &f.EnvelopeCents, &f.ShareBP); err != nil {
+			return err
+		}
+		byID[id].Funders = append(byID[id].Funders, f)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return each(`SELECT call_id, theme FROM call_themes WHERE call_id IN `+in+` ORDER BY call_id, position`,
+		func(rows *sql.Rows) error {
+			var id int64
+			var theme string
+			if err := rows.Scan(&id, &theme); err != nil {
+				return err
+			}
+			byID[id].Themes = append(byID[id].Themes, theme)
+			return nil
+		})
+}
+
+// placeholders returns "$from, $from+1, …" for n values.
+func placeholders(from, n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = "$" + itoa(from+i)
+	}
+	return strings.Join(ps, ", ")
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// dbTime is t as the database gives it back: UTC, to the microsecond. UTC
+// also keeps SQLite's textual timestamps in order.
+func dbTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// nullTime stores the zero time as NULL: a date not set yet.
+func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: dbTime(t), Valid: !t.IsZero()} }
+
+func fromNullTime(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// canonicalRules gives empty lists one form (nil), so that equal rules
+// marshal to equal JSON and compare equal after a round trip.
+func canonicalRules(r coopdec.EligibilityRules) coopdec.EligibilityRules {
+	v := reflect.ValueOf(&r).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Slice && f.Len() == 0 {
+			f.SetZero()
+		}
+	}
+	return r
+}
+
+// marshalRules writes rules as canonical JSON: fields in declaration order,
+// empty lists as null.
+func marshalRules(r coopdec.EligibilityRules) (string, error) {
+	b, err := json.Marshal(canonicalRules(r))
+	if err != nil {
+		return "", fmt.Errorf("unable to write the rules: %w", err)
+	}
+	return string(b), nil
+}
+
+// callChanges describes, one line per change, how a call differs from old:
+// what an amendment records and the call page shows. Values are written in
+// a neutral form (ISO dates in UTC, amounts in EUR, shares in %), since the
+// page may be read in any language.
+func callChanges(old, c *coopdec.Call, orgNames map[int64]string) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	org := func(id int64) string {
+		if name, ok := orgNames[id]; ok {
+			return name + " (#" + strconv.FormatInt(id, 10) + ")"
+		}
+		return "#" + strconv.FormatInt(id, 10)
+	}
+	if old.Reference != c.Reference {
+		add("reference: %s → %s", old.Reference, c.Reference)
+	}
+	if old.ProgrammeID != c.ProgrammeID {
+		add("programme: #%d → #%d", old.ProgrammeID, c.ProgrammeID)
+	}
+	if old.DecisionRule != c.DecisionRule {
+		add("decision_rule: %s → %s", old.DecisionRule, c.DecisionRule)
+	}
+	dates := []struct {
+		name     string
+		old, new time.Time
+	}{
+		{"publish_at", old.PublishAt, c.PublishAt},
+		{"opens_at", old.OpensAt, c.OpensAt},
+		{"deadline", old.Deadline, c.Deadline},
+		{"evaluation_at", old.EvaluationAt, c.EvaluationAt},
+		{"results_at", old.ResultsAt, c.ResultsAt},
+	}
+	for _, d := range dates {
+		if !d.old.Equal(d.new) {
+			add("%s: %s → %s", d.name, formatTime(d.old), formatTime(d.new))
+		}
+	}
+
+	langs := slices.Sorted(maps.Keys(c.Texts))
+	for lang := range old.Texts {
+		if _, ok := c.Texts[lang]; !ok {
+			langs = append(langs, lang)
+		}
+	}
+	for _, lang := range langs {
+		a, inOld := old.Texts[lang]
+		b, inNew := c.Texts[lang]
+		switch {
+		case !inOld:
+			add("text (%s): added %q", lang, b.Title)
+		case !inNew:
+			add("text (%s): removed", lang)
+		default:
+			if a.Title != b.Title {
+				add("title (%s): %q → %q", lang, a.Title, b.Title)
+			}
+			if a.Summary != b.Summary {
+				add("summary (%s): changed", lang)
+			}
+			if a.Body != b.Body {
+				add("body (%s): changed", lang)
+			}
+		}
+	}
+
+	membersChanged := false
+	for _, id := range c.CoManagers {
+		if !slices.Contains(old.CoManagers, id) {
+			add("co_managers: added %s", org(id))
+			membersChanged = true
+		}
+	}
+	for _, id := range old.CoManagers {
+		if !slices.Contains(c.CoManagers, id) {
+			add("co_managers: removed %s", org(id))
+			membersChanged = true
+		}
+	}
+	if !membersChanged && !slices.Equal(old.CoManagers, c.CoManagers) {
+		add("co_managers: reordered")
+	}
+
+	oldFunders := map[int64]coopdec.Funder{}
+	for _, f := range old.Funders {
+		oldFunders[f.OrganisationID] = f
+	}
+	membersChanged = false
+	for _, f := range c.Funders {
+		was, ok := oldFunders[f.OrganisationID]
+		if !ok {
+			add("funders: added %s, envelope %s, share %s", org(f.OrganisationID), formatCents(f.EnvelopeCents), formatBP(f.ShareBP))
+			membersChanged = true
+			continue
+		}
+		if was.EnvelopeCents != f.EnvelopeCents {
+			add("funder %s envelope: %s → %s", org(f.OrganisationID), formatCents(was.EnvelopeCents), formatCents(f.EnvelopeCents))
+		}
+		if was.ShareBP != f.ShareBP {
+			add("funder %s share: %s → %s", org(f.OrganisationID), formatBP(was.ShareBP), formatBP(f.ShareBP))
+		}
+	}
+	for _, id := range funderIDs(old) {
+		if !slices.Contains(funderIDs(c), id) {
+			add("funders: removed %s", org(id))
+			membersChanged = true
+		}
+	}
+	if !membersChanged && !slices.Equal(funderIDs(old), funderIDs(c)) {
+		add("funders: reordered")
+	}
+
+	if !slices.Equal(old.Themes, c.Themes) {
+		add("themes: %s → %s", formatList(old.Themes), formatList(c.Themes))
+	}
+	return append(out, rulesChanges(old.Rules, c.Rules)...)
+}
+
+// rulesChanges compares rules field by field, so that a field added to
+// EligibilityRules is covered without more code here.
+func rulesChanges(old, c coopdec.EligibilityRules) []string {
+	var out []string
+	ov, nv := reflect.ValueOf(canonicalRules(old)), reflect.ValueOf(canonicalRules(c))
+	t := ov.Type()
+	for i := range t.NumField() {
+		a, b := ov.Field(i), nv.Field(i)
+		if reflect.DeepEqual(a.Interface(), b.Interface()) {
+			continue
+		}
+		name := t.Field(i).Name
+		out = append(out, "rules."+ruleName(name)+": "+formatRule(name, a)+" → "+formatRule(name, b))
+	}
+	return out
+}
+
+var wordStart = regexp.MustCompile(`([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])`)
+
+// ruleName turns a field name into snake case, without the unit its value
+// will show: MaxGrantCents → max_grant, MinOwnShareBP → min_own_share.
+func ruleName(field string) string {
+	field = strings.TrimSuffix(strings.TrimSuffix(field, "Cents"), "BP")
+	return strings.ToLower(wordStart.ReplaceAllString(field, "${1}${3}_${2}${4}"))
+}
+
+func formatRule(field string, v reflect.Value) string {
+	switch {
+	case strings.HasSuffix(field, "Cents") && v.CanInt():
+		if v.Int() == 0 {
+			return "none"
+		}
+		return formatCents(v.Int())
+	case strings.HasSuffix(field, "BP") && v.CanInt():
+		if v.Int() == 0 {
+			return "none"
+		}
+		return formatBP(int(v.Int()))
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		if v.Bool() {
+			return "yes"
+		}
+		return "no"
+	case reflect.Slice:
+		items := make([]string, v.Len())
+		for i := range items {
+			switch e := v.Index(i).Interface().(type) {
+			case coopdec.Exclusion:
+				items[i] = e.Country
+				if e.RedirectCallID != 0 {
+					items[i] += " (→ call #" + strconv.FormatInt(e.RedirectCallID, 10) + ")"
+				}
+			default:
+				items[i] = fmt.Sprint(e)
+			}
+		}
+		return formatList(items)
+	case reflect.String:
+		if v.String() == "" {
+			return "none"
+		}
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+func formatList(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// formatCents writes an amount of euro cents as "1234567.89 EUR".
+func formatCents(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s%d.%02d EUR", sign, cents/100, cents%100)
+}
+
+// formatBP writes basis points as a percentage: 4050 → "40.5 %".
+func formatBP(bp int) string {
+	return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) + " %"
+}

@@ -1,0 +1,262 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+// Call search sorts.
+const (
+	SortRelevance = "relevance"
+	SortDeadline  = "deadline"
+	SortPublished = "published"
+)
+
+// maxQueryTerms is the most words of a query the search uses.
+const maxQueryTerms = 32
+
+// CallFilter selects calls in the search. Empty fields select everything.
+type CallFilter struct {
+	Query          string                // full text, over every language's titles, summaries and bodies
+	Themes         []string              // calls with any of these themes
+	Country        string                // calls where an action may take place in this country
+	LeadType       coopdec.AuthorityType // calls this type of French local authority may lead
+	ProgrammeID    int64
+	OrganisationID int64                // calls this organisation co-manages or funds
+	Statuses       []coopdec.CallStatus // as the dates make it now (coopdec.CallStatusAt)
+	DeadlineFrom   time.Time            // deadline at or after
+	DeadlineTo     time.Time            // deadline strictly before
+	// Sort is SortRelevance (the default with a query), SortDeadline
+	// (soonest first) or SortPublished (newest first, the default without).
+	Sort string
+	// IncludeDraftsFor lets the reader see drafts; nil: the public, no drafts.
+	IncludeDraftsFor *DraftAccess
+}
+
+// DraftAccess says which drafts a reader may see: every draft (ministry
+// officers), or those co-managed by one of the reader's organisations.
+type DraftAccess struct {
+	All             bool
+	OrganisationIDs []int64
+}
+
+// DraftAccessFor returns the drafts u may see, as coopdec.CanViewCall
+// allows: officers and administrators see every draft, a member of a
+// co-managing organisation that organisation's drafts; nil for a visitor.
+func DraftAccessFor(u *coopdec.User) *DraftAccess {
+	if u == nil {
+		return nil
+	}
+	if u.HasRole(coopdec.RoleOfficer) || coopdec.IsAdmin(u) {
+		return &DraftAccess{All: true}
+	}
+	a := &DraftAccess{}
+	for _, m := range u.Memberships {
+		a.OrganisationIDs = append(a.OrganisationIDs, m.OrganisationID)
+	}
+	return a
+}
+
+// SearchCalls returns a page of the calls matching f, with their texts,
+// co-managers, funders and themes. A query is folded and split into words,
+// all of which must match; the last may be the start of a word, as typed in
+// a search box; words past the 32nd are ignored. Punctuation only matches
+// nothing. Filters combine with AND; drafts are left out unless
+// f.IncludeDraftsFor lets the reader see them.
+func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) ([]coopdec.Call, coopdec.Page, error) {
+	page = coopdec.NewPage(page.Page, page.PerPage)
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+
+	with, from, score := "", "calls c", "0"
+	if strings.TrimSpace(f.Query) != "" {
+		terms := strings.Fields(coopdec.Fold(f.Query))
+		if len(terms) == 0 {
+			return nil, page, nil
+		}
+		// Bound the work a pasted page of text can ask for.
+		terms = terms[:min(len(terms), maxQueryTerms)]
+		with = db.callHits(terms, arg)
+		from, score = "calls c JOIN hits h ON h.id = c.id", "h.score"
+	}
+	sort := f.Sort
+	if sort == "" || (sort == SortRelevance && with == "") {
+		sort = SortPublished
+		if with != "" {
+			sort = SortRelevance
+		}
+	}
+	var order string
+	switch sort {
+	case SortRelevance:
+		order = "score DESC, c.id"
+	case SortDeadline:
+		order = "c.deadline IS NULL, c.deadline, c.id"
+	case SortPublished:
+		order = "c.publish_at IS NULL, c.publish_at DESC, c.id DESC"
+	default:
+		return nil, page, coopdec.FieldError("sort", "call.search.sort_invalid", f.Sort)
+	}
+
+	conds := []string{draftCondition(f.IncludeDraftsFor, arg)}
+	if len(f.Themes) > 0 {
+		conds = append(conds, "c.id IN (SELECT call_id FROM call_themes WHERE theme IN ("+argList(f.Themes, arg)+"))")
+	}
+	if f.Country != "" {
+		conds = append(conds, "c.id IN (SELECT call_id FROM call_countries WHERE country = "+
+			arg(strings.ToUpper(strings.TrimSpace(f.Country)))+")")
+	}
+	if f.LeadType != "" {
+		conds = append(conds, "c.id IN (SELECT call_id FROM call_lead_types WHERE authority_type = "+arg(string(f.LeadType))+")")
+	}
+	if f.ProgrammeID != 0 {
+		conds = append(conds, "c.programme_id = "+arg(f.ProgrammeID))
+	}
+	if f.OrganisationID != 0 {
+		p := arg(f.OrganisationID)
+		conds = append(conds, "(c.id IN (SELECT call_id FROM call_co_managers WHERE organisation_id = "+p+
+			") OR c.id IN (SELECT call_id FROM call_funders WHERE organisation_id = "+p+"))")
+	}
+	if len(f.Statuses) > 0 {
+		statuses := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			statuses[i] = string(s)
+		}
+		conds = append(conds, callStatusAt(arg(db.now()))+" IN ("+argList(statuses, arg)+")")
+	}
+	if !f.DeadlineFrom.IsZero() {
+		conds = append(conds, "c.deadline >= "+arg(dbTime(f.DeadlineFrom)))
+	}
+	if !f.DeadlineTo.IsZero() {
+		conds = append(conds, "c.deadline < "+arg(dbTime(f.DeadlineTo)))
+	}
+	where := " WHERE " + strings.Join(conds, " AND ")
+
+	if err := db.read.QueryRowContext(ctx, with+"SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
+		return nil, page, translate(err)
+	}
+	lim, off := arg(page.PerPage), arg(page.Offset())
+	rows, err := db.read.QueryContext(ctx, with+"SELECT "+callColumns+", "+score+" AS score FROM "+from+where+
+		" ORDER BY "+order+" LIMIT "+lim+" OFFSET "+off, args...)
+	if err != nil {
+		return nil, page, translate(err)
+	}
+	defer rows.Close()
+	var ptrs []*coopdec.Call
+	for rows.Next() {
+		c := &coopdec.Call{}
+		var s float64
+		if err := scanCall(rows, c, &s); err != nil {
+			return nil, page, translate(err)
+		}
+		ptrs = append(ptrs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, page, translate(err)
+	}
+	if err := loadCallChildren(ctx, db.read, ptrs); err != nil {
+		return nil, page, err
+	}
+	out := make([]coopdec.Call, len(ptrs))
+	for i, c := range ptrs {
+		out[i] = *c
+	}
+	return out, page, nil
+}
+
+// callStatusAt is coopdec.CallStatusAt in SQL: the stored published, open
+// or closed may lag behind the clock until the next sweep.
+func callStatusAt(now string) string {
+	return "(CASE WHEN c.status NOT IN ('published', 'open', 'closed') THEN c.status" +
+		" WHEN c.opens_at IS NULL OR c.opens_at > " + now + " THEN 'published'" +
+		" WHEN c.deadline IS NULL OR c.deadline > " + now + " THEN 'open' ELSE 'closed' END)"
+}
+
+func draftCondition(a *DraftAccess, arg func(any) string) string {
+	if a != nil && a.All {
+		return "1 = 1"
+	}
+	public := "c.status <> " + arg(string(coopdec.CallDraft))
+	if a == nil || len(a.OrganisationIDs) == 0 {
+		return public
+	}
+	return "(" + public + " OR c.id IN (SELECT call_id FROM call_co_managers WHERE organisation_id IN (" +
+		argList(a.OrganisationIDs, arg) + ")))"
+}
+
+func argList[T any](xs []T, arg func(any) string) string {
+	ps := make([]string, len(xs))
+	for i, x := range xs {
+		ps[i] = arg(x)
+	}
+	return strings.Join(ps, ", ")
+}
+
+// callHits returns a WITH clause defining hits (id, score): the calls whose
+// text matches every term, the higher the score the better. terms are
+// folded words (letters and digits only); they reach the database as
+// parameters, quoted for its query syntax, so no input is ever read as an
+// operator.
+func (db *DB) callHits(terms []string, arg func(any) string) string {
+	if db.Dialect == Postgres {
+		// The last term as a prefix, quoted for to_tsquery after unaccent;
+		// the others through plainto_tsquery, which takes any text. Both
+		// stem in French, as the indexed text was.
+		last := "to_tsquery('french', '''' || replace(replace(coopdec_unaccent(" + arg(terms[len(terms)-1]) +
+			`), '\', '\\'), '''', '''''') || ''':*')`
+		q := last
+		if len(terms) > 1 {
+			q = "plainto_tsquery('french', coopdec_unaccent(" + arg(strings.Join(terms[:len(terms)-1], " ")) + ")) && " + last
+		}
+		return "WITH hits AS (SELECT calls.id, ts_rank(calls.search, q.q) AS score FROM calls, (SELECT " + q +
+			" AS q) q WHERE calls.search @@ q.q) "
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	quoted[len(quoted)-1] += "*"
+	// bm25 is lower for better matches; titles weigh most, then summaries.
+	return "WITH hits AS (SELECT rowid AS id, -bm25(call_search, 10.0, 4.0, 1.0) AS score FROM call_search WHERE call_search MATCH " +
+		arg(strings.Join(quoted, " ")) + ") "
+}
+
+// callSearchText returns the folded text a call is found by, in three
+// parts of decreasing weight: reference and titles, summaries, bodies, each
+// over every language.
+func callSearchText(c *coopdec.Call) (title, summary, body string) {
+	titles, summaries, bodies := []string{coopdec.Fold(c.Reference)}, []string{}, []string{}
+	for _, lang := range slices.Sorted(maps.Keys(c.Texts)) {
+		t := c.Texts[lang]
+		titles = append(titles, coopdec.Fold(t.Title))
+		summaries = append(summaries, coopdec.Fold(t.Summary))
+		bodies = append(bodies, coopdec.Fold(t.Body))
+	}
+	return strings.Join(titles, " "), strings.Join(summaries, " "), strings.Join(bodies, " ")
+}
+
+// indexCallText brings the call's search entry in step with its texts:
+// FTS5 row on SQLite, tsvector column on PostgreSQL. The folding happens in
+// Go, on both, so that a query is folded the same way as the text.
+func (db *DB) indexCallText(ctx context.Context, tx *sql.Tx, c *coopdec.Call) error {
+	title, summary, body := callSearchText(c)
+	if db.Dialect == Postgres {
+		_, err := tx.ExecContext(ctx, `UPDATE calls SET search =
+			setweight(to_tsvector('french', coopdec_unaccent($1)), 'A') ||
+			setweight(to_tsvector('french', coopdec_unaccent($2)), 'B') ||
+			setweight(to_tsvector('french', coopdec_unaccent($3)), 'D') WHERE id = $4`, title, summary, body, c.ID)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM call_search WHERE rowid = $1`, c.ID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO call_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)`,
+		c.ID, title, summary, body)
+	return err
+}
