@@ -458,11 +458,13 @@ func callCoManagedBy(u *User, c *Call) bool {
 
 // CanViewCall allows reading a call: everyone once it is published; while it
 // is a draft, officers, administrators and the members of its co-managers.
-func CanViewCall(u *User, c *Call) bool {
+func CanViewCall(u *User, c *Call, now time.Time) bool {
 	if c == nil {
 		return false
 	}
-	if c.Status != CallDraft {
+	// A call is public from its publication date; before, like a draft, only
+	// the people who run it see it.
+	if c.Status != CallDraft && !c.PublishAt.IsZero() && !now.Before(c.PublishAt) {
 		return true
 	}
 	return u.HasRole(RoleOfficer) || IsAdmin(u) || callCoManagedBy(u, c)

@@ -432,6 +432,9 @@ func TestCallAccessRules(t *testing.T) {
 	brazilDraft.ID, brazilDraft.Status, brazilDraft.CoManagers = demoBrazilID, CallDraft, []int64{orgBrazilMinistry}
 	brazilOpen := validIndianCall()
 	brazilOpen.ID, brazilOpen.CoManagers = demoBrazilID, []int64{orgBrazilMinistry}
+	accessNow := indianOpen.PublishAt.Add(time.Hour)
+	unpublished := validIndianCall()
+	unpublished.PublishAt = accessNow.Add(24 * time.Hour)
 
 	member := func(org int64) []Membership {
 		return []Membership{{OrganisationID: org, OrganisationKind: OrgPartnerGovernment, Role: MemberRoleMember}}
@@ -472,8 +475,10 @@ func TestCallAccessRules(t *testing.T) {
 		{"anonymous, Indian open call", anon, indianOpen, true, false},
 		{"anonymous, no call", anon, nil, false, false},
 		{"officer, no call", officer, nil, false, false},
+		{"anonymous, open call not yet published", anon, unpublished, false, false},
+		{"Indian co-manager, Indian call not yet published", indianCoMgr, unpublished, true, true},
 	} {
-		if got := CanViewCall(tc.u, tc.c); got != tc.view {
+		if got := CanViewCall(tc.u, tc.c, accessNow); got != tc.view {
 			t.Errorf("%s: CanViewCall = %v; want %v", tc.name, got, tc.view)
 		}
 		if got := CanEditCall(tc.u, tc.c); got != tc.edit {

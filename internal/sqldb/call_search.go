@@ -104,7 +104,7 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 		return nil, page, coopdec.FieldError("sort", "call.search.sort_invalid", f.Sort)
 	}
 
-	conds := []string{draftCondition(f.IncludeDraftsFor, arg)}
+	conds := []string{draftCondition(f.IncludeDraftsFor, db.now(), arg)}
 	if len(f.Themes) > 0 {
 		conds = append(conds, "c.id IN (SELECT call_id FROM call_themes WHERE theme IN ("+argList(f.Themes, arg)+"))")
 	}
@@ -178,11 +178,12 @@ func callStatusAt(now string) string {
 		" WHEN c.deadline IS NULL OR c.deadline > " + now + " THEN 'open' ELSE 'closed' END)"
 }
 
-func draftCondition(a *DraftAccess, arg func(any) string) string {
+func draftCondition(a *DraftAccess, now time.Time, arg func(any) string) string {
 	if a != nil && a.All {
 		return "1 = 1"
 	}
-	public := "c.status <> " + arg(string(coopdec.CallDraft))
+	// As coopdec.CanViewCall: public from the publication date on.
+	public := "(c.status <> " + arg(string(coopdec.CallDraft)) + " AND c.publish_at <= " + arg(now) + ")"
 	if a == nil || len(a.OrganisationIDs) == 0 {
 		return public
 	}
