@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/demo"
+	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/password"
 	"github.com/coopdec/coopdec/internal/territoires"
 	"golang.org/x/term"
@@ -32,7 +34,15 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Base %s à jour (version %d).\n", db.Dialect, v)
+	runner, err := jobs.New(ctx, db, slog.New(slog.NewTextHandler(stderr, nil)), jobs.Options{})
+	if err != nil {
+		return err
+	}
+	defer runner.Stop(context.Background())
+	if err := runner.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Base %s à jour (version %d, et file de tâches).\n", db.Dialect, v)
 	return nil
 }
 

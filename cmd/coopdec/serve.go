@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coopdec/coopdec/internal/demo"
+	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/mail"
 	"github.com/coopdec/coopdec/internal/web"
 )
@@ -51,6 +52,21 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	runner, err := jobs.New(ctx, db, logger, jobs.Options{})
+	if err != nil {
+		return err
+	}
+	// Deferred after db.Close, so it runs before; a no-op after the Stop below.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		_ = runner.Stop(stopCtx)
+	}()
+	if !*noMigrate {
+		if err := runner.Migrate(ctx); err != nil {
+			return err
+		}
+	}
 	if *demoMode {
 		if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout}); err != nil {
 			return err
@@ -89,6 +105,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		printDemoAccounts(stdout)
 	}
 
+	if err := runner.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -100,6 +120,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	// After the HTTP server: a request being served may still enqueue jobs.
+	if err := runner.Stop(shutdownCtx); err != nil {
 		return err
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
