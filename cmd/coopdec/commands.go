@@ -42,7 +42,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := runner.Migrate(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Base %s à jour (version %d, et file de tâches).\n", db.Dialect, v)
+	fmt.Fprintf(stdout, "Base %s à jour (version %d).\n", db.Dialect, v)
 	return nil
 }
 

@@ -52,7 +52,28 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	runner, err := jobs.New(ctx, db, logger, jobs.Options{})
+	var sender mail.Sender = &mail.OutboxSender{Store: db}
+	if smtp.Host != "" {
+		s, err := mail.NewSMTPSender(smtp)
+		if err != nil {
+			return err
+		}
+		sender = s
+	}
+	sender = &mail.LogSender{Next: sender, Logger: logger}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("unable to listen on %s: %w (choose another with --addr)", *addr, err)
+	}
+	defer ln.Close() // for the early returns; closing twice is harmless
+	if *baseURL == "" {
+		*baseURL = "http://" + displayAddr(ln.Addr().String())
+	}
+
+	runner, err := jobs.New(ctx, db, logger, jobs.Options{Digest: jobs.DigestOptions{
+		Mail: sender, BaseURL: *baseURL, Filter: web.SavedSearchFilter,
+	}})
 	if err != nil {
 		return err
 	}
@@ -73,26 +94,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	var sender mail.Sender = &mail.OutboxSender{Store: db}
-	if smtp.Host != "" {
-		s, err := mail.NewSMTPSender(smtp)
-		if err != nil {
-			return err
-		}
-		sender = s
-	}
-	sender = &mail.LogSender{Next: sender, Logger: logger}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("unable to listen on %s: %w (choose another with --addr)", *addr, err)
-	}
-	if *baseURL == "" {
-		*baseURL = "http://" + displayAddr(ln.Addr().String())
-	}
 	srv, err := web.New(web.Config{DB: db, Mail: sender, Logger: logger, BaseURL: *baseURL, Demo: *demoMode, Version: appVersion()})
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	hs := srv.HTTPServer(*addr)
@@ -106,7 +109,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	if err := runner.Start(ctx); err != nil {
-		ln.Close()
 		return err
 	}
 	errc := make(chan error, 1)

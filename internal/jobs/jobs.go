@@ -40,6 +40,9 @@ type Options struct {
 	// being notified of them: for PostgreSQL behind a connection pooler that
 	// cannot LISTEN, like PgBouncer in transaction mode.
 	PollOnly bool
+	// Digest lets the daily digest of saved searches send its emails; it
+	// is scheduled only when set.
+	Digest DigestOptions
 }
 
 const (
@@ -112,6 +115,12 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &SweepWorker{db: db, logger: logger})
 	river.AddWorker(workers, &CallClockWorker{db: db, logger: logger})
+	digest, err := newDigestWorker(db, logger, opts.Digest)
+	if err != nil {
+		r.close()
+		return nil, fmt.Errorf("jobs: unable to load the digest's texts: %w", err)
+	}
+	river.AddWorker(workers, digest)
 	config := &river.Config{
 		Logger:  logger,
 		Workers: workers,
@@ -126,6 +135,11 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 		},
 		PollOnly:     opts.PollOnly,
 		ErrorHandler: errorLogger{logger},
+	}
+	if opts.Digest.enabled() {
+		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(dailyAt{hour: digestHour, loc: paris},
+			func() (river.JobArgs, *river.InsertOpts) { return DigestArgs{}, nil },
+			&river.PeriodicJobOpts{ID: DigestArgs{}.Kind()}))
 	}
 	if configure != nil {
 		configure(config)

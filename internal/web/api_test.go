@@ -91,6 +91,7 @@ const apiBadToken = "cdk_not-a-real-token"
 func TestAPIContract(t *testing.T) {
 	f := newAPIFixture(t)
 	f.territories()
+	f.withCalls().contractCalls()
 	c := f.c
 	bad := apiBadToken
 	ctx := context.Background()
@@ -226,6 +227,22 @@ func TestAPIContract(t *testing.T) {
 	c.call("GET", "/api/v1/admin/outbox", f.tMemberA, nil, http.StatusForbidden)
 	c.anonymous("GET", "/api/v1/admin/outbox", nil)
 	c.invalid("GET", "/api/v1/admin/outbox?per_page=1000", f.tAdmin, nil, http.StatusUnprocessableEntity)
+
+	// Saved searches.
+	var saved apiSavedSearch
+	c.call("POST", "/api/v1/saved-searches", f.tMemberA, map[string]string{"name": "Eau", "query": "q=eau&status=open"}, http.StatusCreated).decode(&saved)
+	c.anonymous("POST", "/api/v1/saved-searches", map[string]string{"name": "Eau", "query": ""})
+	c.call("POST", "/api/v1/saved-searches", f.tMemberA, map[string]string{"name": "Eau", "query": "theme=nope"}, http.StatusUnprocessableEntity)
+	for i := 1; i < 20; i++ {
+		c.call("POST", "/api/v1/saved-searches", f.tMemberA, map[string]string{"name": fmt.Sprint("n", i), "query": ""}, http.StatusCreated)
+	}
+	c.call("POST", "/api/v1/saved-searches", f.tMemberA, map[string]string{"name": "21", "query": ""}, http.StatusConflict)
+	c.call("GET", "/api/v1/saved-searches", f.tMemberA, nil, http.StatusOK)
+	c.anonymous("GET", "/api/v1/saved-searches", nil)
+	savedPath := fmt.Sprintf("/api/v1/saved-searches/%d", saved.ID)
+	c.call("DELETE", savedPath, f.tMemberB, nil, http.StatusNotFound)
+	c.anonymous("DELETE", savedPath, nil)
+	c.call("DELETE", savedPath, f.tMemberA, nil, http.StatusNoContent)
 
 	// Every documented answer was seen, but those no test can provoke.
 	unprovoked := map[string]bool{"500": true, "503": true}

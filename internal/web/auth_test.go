@@ -220,3 +220,13 @@ func TestGenericErrorPage(t *testing.T) {
 		t.Errorf("error page leaks internals or is not a page")
 	}
 }
+
+func TestMetricsNameRoutes(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.client()
+	c.get("/connexion")
+	b := body(t, c.get("/metrics"))
+	if !strings.Contains(b, `route="GET /connexion"`) {
+		t.Errorf("metrics do not label requests by route pattern")
+	}
+}

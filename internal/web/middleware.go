@@ -13,6 +13,18 @@ import (
 
 type ctxKey struct{}
 
+type patternKey struct{}
+
+// recordPattern wraps the mux to report the route it matched to observe.
+func recordPattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
+
 // reqInfo is what the middleware learns about a request.
 type reqInfo struct {
 	user     *coopdec.User
@@ -109,12 +121,15 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		// The mux sets the matched pattern on the request it receives, a
+		// copy made further in; it reports it back through this holder.
+		var pattern string
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), patternKey{}, &pattern)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
-		route := r.Pattern
+		route := pattern
 		if route == "" {
 			route = "unmatched"
 		}

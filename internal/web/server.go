@@ -69,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{db: cfg.DB, mail: cfg.Mail, log: cfg.Logger, cat: cat, base: base, demo: cfg.Demo,
 		version: cfg.Version, noDelay: cfg.NoLoginDelay, pages: p, metrics: newMetrics()}
-	s.handler = s.middleware(s.routes())
+	s.handler = s.middleware(recordPattern(s.routes()))
 	return s, nil
 }
 

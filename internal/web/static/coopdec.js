@@ -54,3 +54,26 @@
     });
   }
 })();
+
+// Call pages: show each call date in the reader's own zone too, when it is
+// not Paris (the page says the Paris time without JavaScript).
+(function () {
+  "use strict";
+  if (!window.Intl || !Intl.DateTimeFormat) { return; }
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone || zone === "Europe/Paris") { return; }
+  var times = document.querySelectorAll("time[data-local]");
+  if (times.length === 0) { return; }
+  var lang = document.documentElement.lang || "fr";
+  // dateStyle and timeStyle may not be combined with timeZoneName.
+  var fmt = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long", day: "numeric",
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  Array.prototype.forEach.call(times, function (el) {
+    var d = new Date(el.getAttribute("datetime"));
+    if (isNaN(d.getTime())) { return; }
+    var span = document.createElement("span");
+    span.className = "call-local";
+    span.textContent = " — " + el.getAttribute("data-local") + " " + fmt.format(d);
+    el.parentNode.insertBefore(span, el.nextSibling);
+  });
+})();

@@ -1,0 +1,618 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/sqldb"
+)
+
+// The call pages: the public search (/appels), a call's page, and what they
+// share. The forms live in calls_form.go, the eligibility simulator in
+// calls_eligibility.go.
+
+// callRegionCodes are the INSEE codes of the 18 régions, in the order of
+// the codes; coopdec names them (regionName).
+var callRegionCodes = []string{"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
+
+// regionName names a région by its INSEE code through the domain's own
+// table, which the eligibility messages use.
+func regionName(code string) string {
+	args := coopdec.RuleResult{Key: "eligibility.lead_region.ok", Args: []any{code}}.MessageArgs("fr", nil)
+	if s, ok := args[0].(string); ok {
+		return s
+	}
+	return code
+}
+
+// callDocumentCodes are the documents a call usually requires, offered in
+// the form; a call may require others, which are kept.
+var callDocumentCodes = []string{"council_deliberation", "letters_of_intent", "budget", "partner_agreement"}
+
+// callText picks what a call says in lang: that language when the call has
+// it, else French. The second result is the language shown.
+func callText(c *coopdec.Call, lang string) (coopdec.CallText, string) {
+	if t, ok := c.Texts[lang]; ok && strings.TrimSpace(t.Title) != "" {
+		return t, lang
+	}
+	return c.Texts["fr"], "fr"
+}
+
+// programmeName names a programme in lang, in French when it has no name in
+// lang.
+func programmeName(p coopdec.Programme, lang string) string {
+	if n := p.Names[lang]; n != "" {
+		return n
+	}
+	return p.Names["fr"]
+}
+
+// placeNames names countries and groups in lang, sorted as readers of lang
+// sort. spell lists the members of small groups (the Mediterranean fund's
+// eight countries), since a reader looks for a country; large groups keep
+// their name.
+func placeNames(lang string, codes []string, spell bool) []string {
+	var names []string
+	for _, c := range codes {
+		if strings.HasPrefix(strings.ToLower(c), coopdec.GroupPrefix) {
+			g, ok := coopdec.CountryGroupByCode(c)
+			switch {
+			case !ok:
+				names = append(names, c)
+			case spell && len(g.Countries) <= 12:
+				for _, m := range g.Countries {
+					names = append(names, coopdec.Country{Code: m}.Name(lang))
+				}
+			default:
+				names = append(names, g.Name(lang))
+			}
+			continue
+		}
+		names = append(names, coopdec.Country{Code: c}.Name(lang))
+	}
+	col := collate.New(language.Make(lang))
+	slices.SortFunc(names, func(a, b string) int { return col.CompareString(a, b) })
+	return slices.Compact(names)
+}
+
+// timeLeft says how long until the deadline, in lang: "encore 12 jours",
+// "clos" once passed; empty without a deadline.
+func (s *Server) timeLeft(lang string, deadline, now time.Time) string {
+	if deadline.IsZero() {
+		return ""
+	}
+	d := deadline.Sub(now)
+	switch {
+	case d <= 0:
+		return s.cat.T(lang, "callpages.left.closed")
+	case d >= 48*time.Hour:
+		return s.cat.T(lang, "callpages.left.days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return s.cat.T(lang, "callpages.left.hours", int(d.Hours()))
+	case d >= time.Hour:
+		return s.cat.T(lang, "callpages.left.hour")
+	}
+	return s.cat.T(lang, "callpages.left.minutes", max(1, int(math.Ceil(d.Minutes()))))
+}
+
+// instant is a moment as the pages show it: the UTC instant for <time> and
+// the script that shows it in the reader's zone, and the time in Paris.
+type instant struct {
+	ISO   string
+	Paris string
+}
+
+func newInstant(t time.Time) instant {
+	if t.IsZero() {
+		return instant{}
+	}
+	return instant{ISO: t.UTC().Format(time.RFC3339), Paris: t.In(Paris).Format("02/01/2006 15:04")}
+}
+
+// callRow is a call as the search lists it.
+type callRow struct {
+	ID        int64
+	Reference string
+	Title     string
+	TitleLang string
+	Fallback  bool // the title is shown in French for want of the reader's language
+	Summary   string
+	Programme string
+	Status    coopdec.CallStatus
+	Deadline  instant
+	Left      string
+	Themes    []string
+	Countries string
+}
+
+// callSearchData is what the search page shows.
+type callSearchData struct {
+	callRef
+	form          url.Values
+	Rows          []callRow
+	Pager         *pager
+	Valid         bool
+	CanCreate     bool
+	Themes        []coopdec.Theme
+	Programmes    []coopdec.Programme
+	Organisations []coopdec.Organisation
+	Statuses      []string
+	Sorts         []string
+}
+
+// Has reports whether the search asks for value in the repeatable name.
+func (d *callSearchData) Has(name, value string) bool { return slices.Contains(d.form[name], value) }
+
+// callRef gives the call templates the names of reference data in the
+// reader's language.
+type callRef struct{ refData }
+
+// ThemeName names a theme in the reader's language.
+func (d callRef) ThemeName(t coopdec.Theme) string { return t.Name(d.lang) }
+
+// ProgrammeName names a programme in the reader's language.
+func (d callRef) ProgrammeName(p coopdec.Programme) string { return programmeName(p, d.lang) }
+
+// RegionName names a région by its INSEE code.
+func (d callRef) RegionName(code string) string { return regionName(code) }
+
+// Regions lists the INSEE codes of the régions.
+func (d callRef) Regions() []string { return callRegionCodes }
+
+// Filtered reports whether any filter is set, to offer resetting them.
+func (d *callSearchData) Filtered() bool {
+	for k, vs := range d.form {
+		if k == "page" || k == "sort" {
+			continue
+		}
+		for _, v := range vs {
+			if strings.TrimSpace(v) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// callSearchPage is the public search of calls, with every state in the
+// query string so that a search can be shared.
+func (s *Server) callSearchPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lang := info(r).lang
+	u := currentUser(r)
+	q := r.URL.Query()
+	d := &callSearchData{callRef: callRef{refData{lang}}, form: q, CanCreate: coopdec.CanCreateCall(u),
+		Themes: coopdec.Themes(), Statuses: []string{searchForecast, searchOpen, searchClosed},
+		Sorts: []string{sqldb.SortRelevance, sqldb.SortDeadline, sqldb.SortPublished}}
+	var err error
+	if d.Programmes, err = s.db.Programmes(ctx); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if d.Organisations, err = s.db.CallOrganisations(ctx); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v := s.newView(r, "callpages.search.title", d)
+	v.Form = q
+	cs, err := parseCallSearch(q)
+	if err != nil {
+		if coopdec.ErrorCode(err) != coopdec.EINVALID {
+			s.error(w, r, err)
+			return
+		}
+		addSearchErrors(v, err)
+		s.render(w, r, http.StatusUnprocessableEntity, "call_search", v)
+		return
+	}
+	if cs.Filter.Country != "" {
+		q.Set("country", cs.Filter.Country) // so that the select shows it
+	}
+	cs.Filter.IncludeDraftsFor = sqldb.DraftAccessFor(u)
+	calls, page, err := s.db.SearchCalls(ctx, cs.Filter, cs.Page)
+	if err != nil {
+		if coopdec.ErrorCode(err) == coopdec.EINVALID {
+			addSearchErrors(v, err)
+			s.render(w, r, http.StatusUnprocessableEntity, "call_search", v)
+			return
+		}
+		s.error(w, r, err)
+		return
+	}
+	progs := map[int64]coopdec.Programme{}
+	for _, p := range d.Programmes {
+		progs[p.ID] = p
+	}
+	now := s.db.Now()
+	for i := range calls {
+		c := &calls[i]
+		text, tl := callText(c, lang)
+		row := callRow{ID: c.ID, Reference: c.Reference, Title: text.Title, TitleLang: tl, Fallback: tl != lang,
+			Summary: text.Summary, Programme: programmeName(progs[c.ProgrammeID], lang),
+			Status: coopdec.CallStatusAt(c, now), Deadline: newInstant(c.Deadline), Left: s.timeLeft(lang, c.Deadline, now)}
+		for _, code := range c.Themes {
+			if t, ok := coopdec.ThemeByCode(code); ok {
+				row.Themes = append(row.Themes, t.Name(lang))
+			}
+		}
+		row.Countries = s.countriesSummary(lang, c.Rules.Countries)
+		d.Rows = append(d.Rows, row)
+	}
+	d.Pager, d.Valid = newPager(r, page), true
+	s.render(w, r, http.StatusOK, "call_search", v)
+}
+
+// addSearchErrors shows the search's errors next to their controls; page
+// and per_page have none, so theirs are shown in the summary only.
+func addSearchErrors(v *view, err error) {
+	var list coopdec.Errors
+	if !errors.As(err, &list) {
+		v.addError(err)
+		return
+	}
+	for _, e := range list {
+		if e.Field == "page" || e.Field == "per_page" {
+			v.addError(coopdec.Errorf(e.Code, e.Key, e.Args...))
+			continue
+		}
+		v.addError(e)
+	}
+}
+
+// countriesSummary names where a call's projects may take place, shortened
+// past a few names.
+func (s *Server) countriesSummary(lang string, codes []string) string {
+	if len(codes) == 0 {
+		return s.cat.T(lang, "callpages.countries.anywhere")
+	}
+	names := placeNames(lang, codes, false)
+	const shown = 4
+	if len(names) > shown+1 {
+		return s.cat.T(lang, "callpages.countries.more", strings.Join(names[:shown], ", "), len(names)-shown)
+	}
+	return strings.Join(names, ", ")
+}
+
+// callPathID reads the call id of the path; a malformed one is a call that
+// does not exist.
+func callPathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
+	}
+	return id, nil
+}
+
+// viewableCall loads the call of the path if the reader may see it; a
+// draft the reader may not see is answered exactly as a missing call.
+func (s *Server) viewableCall(r *http.Request) (*coopdec.Call, error) {
+	id, err := callPathID(r)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.db.Call(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !coopdec.CanViewCall(currentUser(r), c, s.db.Now()) {
+		return nil, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
+	}
+	return c, nil
+}
+
+// ruleLine is one rule of a call in plain words, with an optional link.
+type ruleLine struct {
+	Text     string
+	LinkHref string
+	LinkText string
+}
+
+// funderRow is a funder as the call page lists it.
+type funderRow struct {
+	OrgID    int64
+	Name     string
+	Envelope string
+	Share    string
+}
+
+// resultRow is the outcome of one eligibility rule, in the reader's words.
+type resultRow struct {
+	Rule        string
+	Status      coopdec.RuleStatus
+	StatusLabel string
+	Message     string
+	LinkHref    string // the call to apply to instead
+	LinkText    string
+}
+
+// amendmentRow is an amendment as the call page lists it.
+type amendmentRow struct {
+	At      instant
+	Reason  string
+	Changes []string
+}
+
+// timelineRow is one date of a call.
+type timelineRow struct {
+	Label string
+	At    instant
+}
+
+// callShowData is what a call's page shows.
+type callShowData struct {
+	refData
+	Call         *coopdec.Call
+	Text         coopdec.CallText
+	TextLang     string
+	Fallback     bool     // shown in French for want of the reader's language
+	OtherLangs   []string // the call's other languages
+	Programme    string
+	Status       coopdec.CallStatus
+	Paragraphs   []string
+	Rules        []ruleLine
+	Documents    []string
+	CoManagers   []funderRow
+	Funders      []funderRow
+	Timeline     []timelineRow
+	Deadline     instant
+	Left         string
+	Amendments   []amendmentRow
+	Applicant    bool // the reader acts for a French local authority
+	Results      []resultRow
+	Eligible     bool
+	CanEdit      bool
+	Transitions  []coopdec.CallStatus
+	Themes       []string
+	DecisionRule string
+}
+
+// callShow is a call's page.
+func (s *Server) callShow(w http.ResponseWriter, r *http.Request) {
+	c, err := s.viewableCall(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.callShowView(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	switch r.URL.Query().Get("ok") {
+	case "created":
+		v.Flash = v.T("callpages.flash.created")
+	case "updated":
+		v.Flash = v.T("callpages.flash.updated")
+	case "amended":
+		v.Flash = v.T("callpages.flash.amended")
+	case "status":
+		v.Flash = v.T("callpages.flash.status", v.T("callpages.status."+string(coopdec.CallStatusAt(c, s.db.Now()))))
+	}
+	s.render(w, r, http.StatusOK, "call_show", v)
+}
+
+// callShowView builds the call page's view; the status form's errors are
+// added by its handler.
+func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
+	ctx := r.Context()
+	lang := info(r).lang
+	u := currentUser(r)
+	now := s.db.Now()
+	d := &callShowData{refData: refData{lang}, Call: c, Status: coopdec.CallStatusAt(c, now)}
+
+	// ?lang= reads the call in another of its languages; the interface
+	// stays in the reader's.
+	want := lang
+	if l := r.URL.Query().Get("lang"); l != "" && coopdec.ValidLanguage(l) {
+		want = l
+	}
+	d.Text, d.TextLang = callText(c, want)
+	d.Fallback = d.TextLang != want
+	for _, l := range coopdec.Languages {
+		if _, ok := c.Texts[l]; ok && l != d.TextLang {
+			d.OtherLangs = append(d.OtherLangs, l)
+		}
+	}
+	for _, p := range strings.Split(strings.ReplaceAll(d.Text.Body, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			d.Paragraphs = append(d.Paragraphs, p)
+		}
+	}
+	progs, err := s.db.Programmes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range progs {
+		if p.ID == c.ProgrammeID {
+			d.Programme = programmeName(p, lang)
+		}
+	}
+	for _, code := range c.Themes {
+		if t, ok := coopdec.ThemeByCode(code); ok {
+			d.Themes = append(d.Themes, t.Name(lang))
+		}
+	}
+	d.DecisionRule = s.cat.T(lang, "callpages.decision."+string(c.DecisionRule))
+
+	ids := slices.Clone(c.CoManagers)
+	for _, f := range c.Funders {
+		ids = append(ids, f.OrganisationID)
+	}
+	orgs, err := s.db.OrganisationsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range c.CoManagers {
+		d.CoManagers = append(d.CoManagers, funderRow{OrgID: id, Name: orgs[id].Name})
+	}
+	for _, f := range c.Funders {
+		row := funderRow{OrgID: f.OrganisationID, Name: orgs[f.OrganisationID].Name, Share: coopdec.FormatBasisPoints(lang, f.ShareBP)}
+		if f.EnvelopeCents > 0 {
+			row.Envelope = coopdec.FormatEuroCents(lang, f.EnvelopeCents)
+		}
+		d.Funders = append(d.Funders, row)
+	}
+
+	if d.Rules, err = s.ruleLines(ctx, u, lang, c, now); err != nil {
+		return nil, err
+	}
+	for _, doc := range c.Rules.RequiredDocuments {
+		d.Documents = append(d.Documents, s.documentName(lang, doc))
+	}
+
+	for _, t := range []struct {
+		key string
+		at  time.Time
+	}{
+		{"callpages.date.publish_at", c.PublishAt}, {"callpages.date.opens_at", c.OpensAt},
+		{"callpages.date.deadline", c.Deadline}, {"callpages.date.evaluation_at", c.EvaluationAt},
+		{"callpages.date.results_at", c.ResultsAt},
+	} {
+		if !t.at.IsZero() {
+			d.Timeline = append(d.Timeline, timelineRow{Label: s.cat.T(lang, t.key), At: newInstant(t.at)})
+		}
+	}
+	d.Deadline, d.Left = newInstant(c.Deadline), s.timeLeft(lang, c.Deadline, now)
+
+	amendments, err := s.db.CallAmendments(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(amendments) - 1; i >= 0; i-- { // newest first
+		a := amendments[i]
+		d.Amendments = append(d.Amendments, amendmentRow{At: newInstant(a.At), Reason: a.Reason,
+			Changes: strings.Split(strings.TrimSpace(a.Changes), "\n")})
+	}
+
+	facts, ok, err := s.applicantFacts(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		d.Applicant = true
+		el := coopdec.CheckEligibility(c.Rules, c.Themes, facts)
+		d.Results, d.Eligible = s.resultRows(lang, el), el.Eligible()
+	}
+
+	d.CanEdit = coopdec.CanEditCall(u, c)
+	if d.CanEdit {
+		for _, to := range []coopdec.CallStatus{coopdec.CallPublished, coopdec.CallEvaluation, coopdec.CallDecided, coopdec.CallResults} {
+			if coopdec.CanTransition(d.Status, to) {
+				d.Transitions = append(d.Transitions, to)
+			}
+		}
+	}
+	// The layout translates the title; a call's title is no catalogue key,
+	// so it comes out as is.
+	return s.newView(r, d.Text.Title, d), nil
+}
+
+// documentName names a required document in lang, its code when unknown.
+func (s *Server) documentName(lang, code string) string {
+	if n := s.cat.T(lang, "eligibility.document."+code); n != "eligibility.document."+code {
+		return n
+	}
+	return code
+}
+
+// authorityTypeNames names types of French local authority in lang.
+func (s *Server) authorityTypeNames(lang string, types []coopdec.AuthorityType) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = s.cat.T(lang, "orgs.authority_type."+string(t))
+	}
+	return strings.Join(names, ", ")
+}
+
+// ruleLines says a call's rules in plain words, in the order an applicant
+// checks them.
+func (s *Server) ruleLines(ctx context.Context, u *coopdec.User, lang string, c *coopdec.Call, now time.Time) ([]ruleLine, error) {
+	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
+	r := c.Rules
+	var out []ruleLine
+	add := func(key string, args ...any) { out = append(out, ruleLine{Text: t(key, args...)}) }
+	if len(r.Countries) == 0 {
+		add("callpages.rule.countries.any")
+	} else {
+		add("callpages.rule.countries", strings.Join(placeNames(lang, r.Countries, true), ", "))
+	}
+	for _, e := range r.Excluded {
+		name := coopdec.Country{Code: e.Country}.Name(lang)
+		line := ruleLine{Text: t("callpages.rule.excluded", name)}
+		if e.RedirectCallID != 0 {
+			if rc, err := s.db.Call(ctx, e.RedirectCallID); err == nil && coopdec.CanViewCall(u, rc, now) {
+				text, _ := callText(rc, lang)
+				line.Text = t("callpages.rule.excluded.redirect", name)
+				line.LinkHref, line.LinkText = "/appels/"+strconv.FormatInt(rc.ID, 10), text.Title
+			} else if err != nil && coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+				return nil, err
+			}
+		}
+		out = append(out, line)
+	}
+	if len(r.LeadTypes) > 0 {
+		add("callpages.rule.lead_types", s.authorityTypeNames(lang, r.LeadTypes))
+	} else {
+		add("callpages.rule.lead_types.any")
+	}
+	if r.LeadRegion != "" {
+		add("callpages.rule.lead_region", regionName(r.LeadRegion))
+	}
+	if len(r.PartnerCountries) > 0 {
+		add("callpages.rule.partner", strings.Join(placeNames(lang, r.PartnerCountries, true), ", "))
+	}
+	if len(r.BeneficiaryCountries) > 0 {
+		add("callpages.rule.beneficiary", strings.Join(placeNames(lang, r.BeneficiaryCountries, true), ", "))
+	}
+	if r.MaxGrantCents > 0 {
+		add("callpages.rule.max_grant", coopdec.FormatEuroCents(lang, r.MaxGrantCents))
+	}
+	if r.MaxFundersShareBP > 0 {
+		add("callpages.rule.funders_share", coopdec.FormatBasisPoints(lang, r.MaxFundersShareBP))
+	}
+	if r.MinOwnShareBP > 0 {
+		add("callpages.rule.own_share", coopdec.FormatBasisPoints(lang, r.MinOwnShareBP))
+	}
+	if r.MaxInKindOfOwnBP > 0 {
+		add("callpages.rule.in_kind", coopdec.FormatBasisPoints(lang, r.MaxInKindOfOwnBP))
+	}
+	switch mn, mx := r.MinDurationMonths, r.MaxDurationMonths; {
+	case mn > 0 && mx > 0:
+		add("callpages.rule.duration.between", mn, mx)
+	case mn > 0:
+		add("callpages.rule.duration.min", mn)
+	case mx > 0:
+		add("callpages.rule.duration.max", mx)
+	}
+	if r.NoOverdueReports {
+		add("callpages.rule.no_overdue_reports")
+	}
+	return out, nil
+}
+
+// resultRows renders an eligibility check in lang.
+func (s *Server) resultRows(lang string, el coopdec.Eligibility) []resultRow {
+	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
+	rows := make([]resultRow, 0, len(el.Results))
+	for _, res := range el.Results {
+		row := resultRow{Rule: res.Rule, Status: res.Status, Message: res.Message(lang, t),
+			StatusLabel: t("callpages.result." + string(res.Status))}
+		if res.RedirectCallID != 0 {
+			row.LinkHref = "/appels/" + strconv.FormatInt(res.RedirectCallID, 10)
+			row.LinkText = t("callpages.result.redirect")
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
