@@ -132,7 +132,22 @@ const (
 	AuditCallCreate       = "call.create"
 	AuditCallUpdate       = "call.update"
 	AuditCallStatus       = "call.status"
+
+	AuditSavedSearchCreate      = "saved_search.create"
+	AuditSavedSearchDelete      = "saved_search.delete"
+	AuditSavedSearchUnsubscribe = "saved_search.unsubscribe"
 )
+
+// AuditActions lists every audit action, in the order filters offer them.
+var AuditActions = []string{
+	AuditLoginSuccess, AuditLoginFailure, AuditLoginThrottled, AuditLogout,
+	AuditUserCreate, AuditRoleGrant, AuditRoleRevoke, AuditMembershipAdd,
+	AuditMembershipRemove, AuditTokenCreate, AuditTokenRevoke, AuditPasswordChange,
+	AuditResetRequest, AuditPasswordReset, AuditInvitationCreate, AuditInvitationAccept,
+	AuditOrganisationAdd, AuditLanguageChange, AuditNameChange,
+	AuditProgrammeCreate, AuditCallCreate, AuditCallUpdate, AuditCallStatus,
+	AuditSavedSearchCreate, AuditSavedSearchDelete, AuditSavedSearchUnsubscribe,
+}
 
 // Page is a slice of a longer list.
 type Page struct {

@@ -483,3 +483,49 @@ func CanEditCall(u *User, c *Call) bool {
 
 // CanCreateCall allows creating a call: officers.
 func CanCreateCall(u *User) bool { return u.HasRole(RoleOfficer) }
+
+// CanChangeCallStatus allows moving a call along its lifecycle by hand
+// (publishing a draft, opening the evaluation, recording the decision,
+// publishing the results): ministry officers only, along CanTransition.
+// Publishing commits the ministry's money, and a decision needs every
+// party's approval, which co-managers will give through the co-signed
+// decision itself, never by moving the status alone.
+func CanChangeCallStatus(u *User, from, to CallStatus) bool {
+	return u.HasRole(RoleOfficer) && CanTransition(from, to)
+}
+
+// CheckCallChange refuses what an editor may not change in a call: a
+// co-manager edits its texts, dates, themes and rules, but who runs and who
+// funds the call, its programme, reference and decision rule are the
+// ministry's to set. Officers may change everything.
+func CheckCallChange(u *User, old, next *Call) error {
+	if u.HasRole(RoleOfficer) {
+		return nil
+	}
+	var errs Errors
+	refuse := func(field string) { errs = append(errs, FieldError(field, "call.change.ministry_only")) }
+	if !slices.Equal(old.CoManagers, next.CoManagers) {
+		refuse("co_managers")
+	}
+	if !slices.Equal(old.Funders, next.Funders) {
+		refuse("funders")
+	}
+	if old.ProgrammeID != next.ProgrammeID {
+		refuse("programme_id")
+	}
+	if strings.TrimSpace(old.Reference) != strings.TrimSpace(next.Reference) {
+		refuse("reference")
+	}
+	if orDefault(old.DecisionRule) != orDefault(next.DecisionRule) {
+		refuse("decision_rule")
+	}
+	return errs.Err()
+}
+
+// orDefault is a decision rule with Validate's default applied.
+func orDefault(r DecisionRule) DecisionRule {
+	if r == "" {
+		return DecisionAllParties
+	}
+	return r
+}

@@ -494,3 +494,65 @@ func TestCallAccessRules(t *testing.T) {
 		}
 	}
 }
+
+func TestCanChangeCallStatus(t *testing.T) {
+	officer := &User{ID: 1, Roles: []Role{RoleOfficer}}
+	coManager := &User{ID: 2, Roles: []Role{RoleCoManager}, Memberships: []Membership{{OrganisationID: 10}}}
+	for _, tc := range []struct {
+		name     string
+		u        *User
+		from, to CallStatus
+		want     bool
+	}{
+		{"officer publishes a draft", officer, CallDraft, CallPublished, true},
+		{"officer opens the evaluation", officer, CallClosed, CallEvaluation, true},
+		{"officer records the decision", officer, CallEvaluation, CallDecided, true},
+		{"officer cannot reopen by hand", officer, CallClosed, CallOpen, false},
+		{"co-manager cannot publish", coManager, CallDraft, CallPublished, false},
+		{"co-manager cannot decide alone", coManager, CallEvaluation, CallDecided, false},
+		{"anonymous", nil, CallDraft, CallPublished, false},
+	} {
+		if got := CanChangeCallStatus(tc.u, tc.from, tc.to); got != tc.want {
+			t.Errorf("%s: got %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestCheckCallChange(t *testing.T) {
+	officer := &User{ID: 1, Roles: []Role{RoleOfficer}}
+	coManager := &User{ID: 2, Roles: []Role{RoleCoManager}, Memberships: []Membership{{OrganisationID: 10}}}
+	old := &Call{ProgrammeID: 1, Reference: "AAP-1", CoManagers: []int64{10}, DecisionRule: DecisionAllParties,
+		Funders: []Funder{{OrganisationID: 1, EnvelopeCents: 100, ShareBP: 5000}, {OrganisationID: 10, EnvelopeCents: 100, ShareBP: 5000}}}
+	same := func(change func(c *Call)) *Call {
+		c := *old
+		c.CoManagers = slices.Clone(old.CoManagers)
+		c.Funders = slices.Clone(old.Funders)
+		change(&c)
+		return &c
+	}
+	for _, tc := range []struct {
+		name  string
+		u     *User
+		next  *Call
+		field string // refused field; empty: allowed
+	}{
+		{"co-manager changes the texts and dates", coManager, same(func(c *Call) { c.Deadline = time.Now(); c.DecisionRule = "" }), ""},
+		{"co-manager adds a co-manager", coManager, same(func(c *Call) { c.CoManagers = append(c.CoManagers, 11) }), "co_managers"},
+		{"co-manager changes the ministry's envelope", coManager, same(func(c *Call) { c.Funders[0].EnvelopeCents = 1 }), "funders"},
+		{"co-manager moves the call to another programme", coManager, same(func(c *Call) { c.ProgrammeID = 2 }), "programme_id"},
+		{"co-manager changes the reference", coManager, same(func(c *Call) { c.Reference = "X" }), "reference"},
+		{"co-manager lets the ministry decide alone", coManager, same(func(c *Call) { c.DecisionRule = DecisionMinistry }), "decision_rule"},
+		{"officer changes everything", officer, same(func(c *Call) { c.CoManagers = nil; c.ProgrammeID = 2 }), ""},
+	} {
+		err := CheckCallChange(tc.u, old, tc.next)
+		if tc.field == "" {
+			if err != nil {
+				t.Errorf("%s: got %v; want allowed", tc.name, err)
+			}
+			continue
+		}
+		if !fields(err)[tc.field] {
+			t.Errorf("%s: got %v; want %s refused", tc.name, err, tc.field)
+		}
+	}
+}

@@ -12,13 +12,6 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 )
 
-// Audit actions of saved searches.
-const (
-	AuditSavedSearchCreate      = "saved_search.create"
-	AuditSavedSearchDelete      = "saved_search.delete"
-	AuditSavedSearchUnsubscribe = "saved_search.unsubscribe"
-)
-
 const (
 	// MaxSavedSearches is how many searches one user may save.
 	MaxSavedSearches = 20
@@ -108,7 +101,7 @@ func (db *DB) CreateSavedSearch(ctx context.Context, s *SavedSearch, actor coopd
 			VALUES ($1, $2, $3, $4) RETURNING id`, s.UserID, s.Name, s.Query, s.CreatedAt).Scan(&s.ID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, actor, AuditSavedSearchCreate, savedSearchSubject(s.ID), s.Query)
+		return db.audit(ctx, tx, actor, coopdec.AuditSavedSearchCreate, savedSearchSubject(s.ID), s.Query)
 	})
 }
 
@@ -177,7 +170,7 @@ func (db *DB) DeleteSavedSearch(ctx context.Context, userID, id int64, actor coo
 		} else if n == 0 {
 			return errSavedSearchNotFound
 		}
-		return db.audit(ctx, tx, actor, AuditSavedSearchDelete, savedSearchSubject(id), "")
+		return db.audit(ctx, tx, actor, coopdec.AuditSavedSearchDelete, savedSearchSubject(id), "")
 	})
 }
 
@@ -226,7 +219,7 @@ func (db *DB) UnsubscribeSavedSearch(ctx context.Context, token string, actor co
 		if actor.UserID == 0 {
 			actor.UserID = s.UserID // the link stands for its owner
 		}
-		return db.audit(ctx, tx, actor, AuditSavedSearchUnsubscribe, savedSearchSubject(s.ID), "")
+		return db.audit(ctx, tx, actor, coopdec.AuditSavedSearchUnsubscribe, savedSearchSubject(s.ID), "")
 	})
 	if err != nil {
 		return nil, err

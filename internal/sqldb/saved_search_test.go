@@ -56,7 +56,7 @@ func TestSavedSearchLimitsAndOwnership(t *testing.T) {
 	if err := db.DeleteSavedSearch(ctx, ana.ID, first.ID, actor); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
 		t.Errorf("deleting twice: got %v; want ENOTFOUND", err)
 	}
-	for _, action := range []string{AuditSavedSearchCreate, AuditSavedSearchDelete} {
+	for _, action := range []string{coopdec.AuditSavedSearchCreate, coopdec.AuditSavedSearchDelete} {
 		evs, _, err := db.ListAudit(ctx, AuditFilter{Action: action, ActorID: ana.ID}, coopdec.NewPage(1, 100))
 		if err != nil || len(evs) == 0 {
 			t.Errorf("audit %s: got %d events (err %v); want some", action, len(evs), err)
@@ -132,7 +132,7 @@ func TestSavedSearchDigestClaimAndUnsubscribe(t *testing.T) {
 	if c, err := db.ClaimDigest(ctx, []int64{s.ID}, clk.now); err != nil || len(c) != 0 {
 		t.Errorf("claim after unsubscribing: got %v (err %v); want nothing", c, err)
 	}
-	evs, _, err := db.ListAudit(ctx, AuditFilter{Action: AuditSavedSearchUnsubscribe}, coopdec.NewPage(1, 10))
+	evs, _, err := db.ListAudit(ctx, AuditFilter{Action: coopdec.AuditSavedSearchUnsubscribe}, coopdec.NewPage(1, 10))
 	if err != nil || len(evs) != 1 || evs[0].ActorID != ana.ID {
 		t.Errorf("unsubscribe audit: got %+v (err %v); want one event for Ana", evs, err)
 	}

@@ -15,16 +15,6 @@ import (
 // The administration pages. Every route is wrapped in requireAdmin; the
 // handlers that change something check their own rule again.
 
-// auditActions are the actions the audit filter offers, in the order of the
-// domain's constants.
-var auditActions = []string{
-	coopdec.AuditLoginSuccess, coopdec.AuditLoginFailure, coopdec.AuditLoginThrottled, coopdec.AuditLogout,
-	coopdec.AuditUserCreate, coopdec.AuditRoleGrant, coopdec.AuditRoleRevoke, coopdec.AuditMembershipAdd,
-	coopdec.AuditMembershipRemove, coopdec.AuditTokenCreate, coopdec.AuditTokenRevoke, coopdec.AuditPasswordChange,
-	coopdec.AuditResetRequest, coopdec.AuditPasswordReset, coopdec.AuditInvitationCreate, coopdec.AuditInvitationAccept,
-	coopdec.AuditOrganisationAdd, coopdec.AuditLanguageChange,
-}
-
 // dashboardLevels orders the referential's levels for the dashboard.
 var dashboardLevels = []coopdec.TerritoryKind{coopdec.TerritoryRegion, coopdec.TerritoryDepartement,
 	coopdec.TerritoryEPCI, coopdec.TerritoryCommune}
@@ -375,11 +365,11 @@ type adminAuditData struct {
 
 func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := &adminAuditData{Actions: auditActions}
+	d := &adminAuditData{Actions: coopdec.AuditActions}
 	v := s.newView(r, "admin.audit.title", d)
 	v.Form = q
 	f := sqldb.AuditFilter{Action: q.Get("action")}
-	if f.Action != "" && !slices.Contains(auditActions, f.Action) {
+	if f.Action != "" && !slices.Contains(coopdec.AuditActions, f.Action) {
 		v.addError(coopdec.FieldError("action", "admin.audit.filter.action.unknown"))
 	}
 	if raw := strings.TrimSpace(q.Get("actor")); raw != "" {

@@ -333,3 +333,12 @@ func TestAdminOutbox(t *testing.T) {
 		t.Errorf("the recipient filter let another recipient's message through")
 	}
 }
+
+func TestEveryAuditActionHasALabel(t *testing.T) {
+	e := newTestEnv(t)
+	for _, a := range coopdec.AuditActions {
+		if !e.srv.cat.Has("admin.audit.action." + a) {
+			t.Errorf("audit action %q has no label in the catalogues", a)
+		}
+	}
+}

@@ -476,6 +476,14 @@ func (s *Server) apiCallUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := req.call()
+	if err == nil && c.UpdatedAt.IsZero() {
+		// Without the version the client read, a concurrent edit would be
+		// overwritten unseen.
+		err = coopdec.FieldError("updated_at", "api.call.updated_at.required")
+	}
+	if err == nil {
+		err = coopdec.CheckCallChange(currentUser(r), old, c)
+	}
 	if err == nil {
 		c.ID = old.ID
 		err = s.db.UpdateCall(r.Context(), c, actor(r), req.Reason)
@@ -522,6 +530,8 @@ func (s *Server) apiCallStatus(w http.ResponseWriter, r *http.Request) {
 		err = coopdec.Errorf(coopdec.ECONFLICT, "call.status.changed")
 	case !coopdec.CanTransition(from, to):
 		err = coopdec.FieldError("status", "api.call.status.transition", string(from), string(to))
+	case !coopdec.CanChangeCallStatus(currentUser(r), from, to):
+		err = coopdec.Errorf(coopdec.EFORBIDDEN, "call.status.ministry_only")
 	case from == coopdec.CallDraft:
 		// A published call needs what a draft may lack: its dates.
 		next := *c

@@ -115,7 +115,8 @@ func apiCallRequestOf(c *coopdec.Call) map[string]any {
 	return map[string]any{"programme_id": c.ProgrammeID, "reference": c.Reference, "texts": texts, "co_managers": orEmptyIDs(c.CoManagers),
 		"funders": funders, "themes": orEmpty(c.Themes), "decision_rule": string(c.DecisionRule),
 		"publish_at": date(c.PublishAt), "opens_at": date(c.OpensAt), "deadline": date(c.Deadline),
-		"evaluation_at": date(c.EvaluationAt), "results_at": date(c.ResultsAt), "rules": r}
+		"evaluation_at": date(c.EvaluationAt), "results_at": date(c.ResultsAt), "rules": r,
+		"updated_at": c.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 }
 
 func orEmptyIDs(ids []int64) []int64 {
@@ -163,6 +164,12 @@ func (f *callFixture) contractCalls() {
 	var brazilian apiCallDoc
 	c.call("PUT", id("/api/v1/calls/%d", f.brazilian), f.tBrazilCoMgr, upd, http.StatusOK).decode(&brazilian)
 	c.call("PUT", id("/api/v1/calls/%d", f.brazilian), f.tIndianCoMgr, upd, http.StatusNotFound)
+	grab := apiCallRequestOf(f.brazilian)
+	grab["updated_at"] = brazilian.UpdatedAt
+	grab["co_managers"] = []int64{}
+	if p := c.call("PUT", id("/api/v1/calls/%d", f.brazilian), f.tBrazilCoMgr, grab, http.StatusUnprocessableEntity); !slices.Equal(p.fields(), []string{"co_managers"}) {
+		t.Errorf("a co-manager removing the co-managers: got fields %v; want co_managers refused", p.fields())
+	}
 	c.call("PUT", id("/api/v1/calls/%d", f.indian), f.tBrazilCoMgr, apiCallRequestOf(f.indian), http.StatusForbidden)
 	stale := apiCallRequestOf(f.brazilian)
 	stale["updated_at"] = f.brazilian.UpdatedAt.Format(time.RFC3339Nano) // before the change above
@@ -182,6 +189,7 @@ func (f *callFixture) contractCalls() {
 	c.call("POST", id("/api/v1/calls/%d/status", f.indian), f.tOfficer, map[string]string{"status": "closed"}, http.StatusUnprocessableEntity)
 	now := time.Now().UTC()
 	upd = apiCallRequestOf(f.brazilian)
+	upd["updated_at"] = brazilian.UpdatedAt // the version the co-manager's change made
 	upd["publish_at"], upd["opens_at"], upd["deadline"] = now.Add(-time.Hour).Format(time.RFC3339),
 		now.Add(24*time.Hour).Format(time.RFC3339), now.AddDate(0, 1, 0).Format(time.RFC3339)
 	c.call("PUT", id("/api/v1/calls/%d", f.brazilian), f.tOfficer, upd, http.StatusOK)
@@ -495,8 +503,10 @@ func TestAPICallStatusTransitions(t *testing.T) {
 		t.Fatalf("status after the deadline: got %q; want closed", doc.Status)
 	}
 	c.call("POST", st, f.tOfficer, map[string]string{"status": "decided"}, http.StatusUnprocessableEntity)
+	// Only the ministry moves a call along; co-managers approve the decision itself.
+	c.call("POST", st, f.tIndianCoMgr, map[string]string{"status": "evaluation"}, http.StatusForbidden)
 	for _, to := range []string{"evaluation", "decided", "results"} {
-		c.call("POST", st, f.tIndianCoMgr, map[string]string{"status": to}, http.StatusOK).decode(&doc)
+		c.call("POST", st, f.tOfficer, map[string]string{"status": to}, http.StatusOK).decode(&doc)
 		if doc.Status != to {
 			t.Errorf("after moving to %s: got %q", to, doc.Status)
 		}

@@ -508,7 +508,7 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 	d.CanEdit = coopdec.CanEditCall(u, c)
 	if d.CanEdit {
 		for _, to := range []coopdec.CallStatus{coopdec.CallPublished, coopdec.CallEvaluation, coopdec.CallDecided, coopdec.CallResults} {
-			if coopdec.CanTransition(d.Status, to) {
+			if coopdec.CanChangeCallStatus(u, d.Status, to) {
 				d.Transitions = append(d.Transitions, to)
 			}
 		}

@@ -429,11 +429,22 @@ func (s *Server) callUpdate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	_ = r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		s.error(w, r, coopdec.Errorf(coopdec.EINVALID, "callpages.form.unreadable"))
+		return
+	}
 	c, parsed := callFromForm(r.PostForm)
 	c.ID, c.Status, c.CreatedAt = old.ID, old.Status, old.CreatedAt
 	amendment := coopdec.IsAmendment(old, s.db.Now())
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	if c.UpdatedAt.IsZero() {
+		// Without the version the form was drawn from, a concurrent edit
+		// would be overwritten unseen.
+		parsed = append(parsed, coopdec.FieldError("updated_at", "call.changed"))
+	}
+	if err := coopdec.CheckCallChange(currentUser(r), old, c); err != nil {
+		parsed = append(parsed, asErrors(err)...)
+	}
 	if len(parsed) > 0 {
 		err = c.Validate()
 		if amendment && reason == "" {
@@ -511,6 +522,9 @@ func (s *Server) callStatusChange(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case from != "" && from != current:
 		fail(http.StatusConflict, coopdec.Errorf(coopdec.ECONFLICT, "call.status.changed"))
+		return
+	case coopdec.CanTransition(current, to) && !coopdec.CanChangeCallStatus(currentUser(r), current, to):
+		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "call.status.ministry_only"))
 		return
 	case !coopdec.CanTransition(current, to):
 		fail(http.StatusUnprocessableEntity, coopdec.Errorf(coopdec.EINVALID, "callpages.status.not_allowed",

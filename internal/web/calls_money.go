@@ -226,5 +226,10 @@ func formatParisInput(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	// Seconds only when the call has them (set through the API): dropping
+	// them would move the date on every save of the form.
+	if t.Second() != 0 {
+		return t.In(Paris).Format("2006-01-02T15:04:05")
+	}
 	return t.In(Paris).Format("2006-01-02T15:04")
 }

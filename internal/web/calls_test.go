@@ -260,8 +260,11 @@ func TestCallDrafts(t *testing.T) {
 		t.Error("the officer does not see the draft")
 	}
 	b := f.page(f.as(f.brazilUser), path, http.StatusOK)
-	if !strings.Contains(b, "call-badge-draft") || !strings.Contains(b, `value="published"`) {
-		t.Error("the co-manager does not see the draft and its publish button")
+	if !strings.Contains(b, "call-badge-draft") || strings.Contains(b, `value="published"`) {
+		t.Error("the co-manager does not see the draft, or is offered to publish it (the ministry's decision)")
+	}
+	if b := f.page(f.as(f.officer), path, http.StatusOK); !strings.Contains(b, `value="published"`) {
+		t.Error("the officer is not offered to publish the draft")
 	}
 	// The search lists it only to them.
 	if got := pageRefs(f.page(f.e.client(), "/appels?q=deuxieme", http.StatusOK)); len(got) != 0 {
