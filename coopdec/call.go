@@ -1,6 +1,9 @@
 package coopdec
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Programme groups calls: PACT2, the joint calls with partner states, the
 // Mediterranean fund, ISI@MED. Programmes are data, configured by officers.
@@ -8,6 +11,15 @@ type Programme struct {
 	ID    int64
 	Code  string            // stable slug, e.g. "pact2", "joint-calls", "med-fund", "isimed"
 	Names map[string]string // language → name; French always
+}
+
+// Name returns the programme's name in lang, in French when it has none in
+// lang.
+func (p Programme) Name(lang string) string {
+	if n := strings.TrimSpace(p.Names[lang]); n != "" {
+		return n
+	}
+	return p.Names["fr"]
 }
 
 // CallStatus is where a call stands in its lifecycle.
@@ -106,6 +118,15 @@ type Call struct {
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Text returns what c says in lang, in French when c has no title in lang,
+// and the language of the text returned.
+func (c *Call) Text(lang string) (CallText, string) {
+	if t, ok := c.Texts[lang]; ok && strings.TrimSpace(t.Title) != "" {
+		return t, lang
+	}
+	return c.Texts["fr"], "fr"
 }
 
 // Amendment records a change to a call after it opened.

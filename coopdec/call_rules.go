@@ -456,8 +456,27 @@ func callCoManagedBy(u *User, c *Call) bool {
 	return false
 }
 
+// CallDraftScope returns the drafts u may see, as a set, for storage to
+// filter on: every draft (all: officers and administrators), or those
+// co-managed by one of orgIDs, the organisations u belongs to. It is the set
+// form of CanViewCall's draft branch, which uses it so that the two cannot
+// drift. A visitor sees none: false and nil.
+func CallDraftScope(u *User) (all bool, orgIDs []int64) {
+	if u == nil {
+		return false, nil
+	}
+	if u.HasRole(RoleOfficer) || IsAdmin(u) {
+		return true, nil
+	}
+	for _, m := range u.Memberships {
+		orgIDs = append(orgIDs, m.OrganisationID)
+	}
+	return false, orgIDs
+}
+
 // CanViewCall allows reading a call: everyone once it is published; while it
-// is a draft, officers, administrators and the members of its co-managers.
+// is a draft, or before its publication date, the drafts CallDraftScope
+// gives: officers, administrators and the members of its co-managers.
 func CanViewCall(u *User, c *Call, now time.Time) bool {
 	if c == nil {
 		return false
@@ -467,7 +486,8 @@ func CanViewCall(u *User, c *Call, now time.Time) bool {
 	if c.Status != CallDraft && !c.PublishAt.IsZero() && !now.Before(c.PublishAt) {
 		return true
 	}
-	return u.HasRole(RoleOfficer) || IsAdmin(u) || callCoManagedBy(u, c)
+	all, orgIDs := CallDraftScope(u)
+	return all || slices.ContainsFunc(c.CoManagers, func(id int64) bool { return slices.Contains(orgIDs, id) })
 }
 
 // CanEditCall allows changing a call: officers, and co-managers of this call,

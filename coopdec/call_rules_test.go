@@ -556,3 +556,46 @@ func TestCheckCallChange(t *testing.T) {
 		}
 	}
 }
+
+func TestCallDraftScope(t *testing.T) {
+	member := func(orgs ...int64) []Membership {
+		var ms []Membership
+		for _, o := range orgs {
+			ms = append(ms, Membership{OrganisationID: o, Role: MemberRoleMember})
+		}
+		return ms
+	}
+	tests := []struct {
+		name   string
+		u      *User
+		all    bool
+		orgIDs []int64
+	}{
+		{"anonymous", nil, false, nil},
+		{"officer", &User{Roles: []Role{RoleOfficer}, Memberships: member(orgMinistry)}, true, nil},
+		{"admin", &User{Roles: []Role{RoleAdmin}}, true, nil},
+		{"co-manager of two", &User{Roles: []Role{RoleCoManager}, Memberships: member(orgIndianMinistry, orgBrazilMinistry)}, false, []int64{orgIndianMinistry, orgBrazilMinistry}},
+		{"staff without role", &User{Memberships: member(orgIndianMinistry)}, false, []int64{orgIndianMinistry}},
+		{"evaluator without organisation", &User{Roles: []Role{RoleEvaluator}}, false, nil},
+	}
+	for _, tt := range tests {
+		all, orgIDs := CallDraftScope(tt.u)
+		if all != tt.all || !slices.Equal(orgIDs, tt.orgIDs) {
+			t.Errorf("%s: CallDraftScope = %v, %v; want %v, %v", tt.name, all, orgIDs, tt.all, tt.orgIDs)
+		}
+	}
+
+	// The set and CanViewCall agree on every draft.
+	now := time.Date(2011, 6, 1, 0, 0, 0, 0, time.UTC)
+	drafts := [][]int64{nil, {orgIndianMinistry}, {orgBrazilMinistry}, {orgPACA, orgBrazilMinistry}}
+	for _, tt := range tests {
+		all, orgIDs := CallDraftScope(tt.u)
+		for _, cms := range drafts {
+			c := &Call{Status: CallDraft, CoManagers: cms}
+			inSet := all || slices.ContainsFunc(cms, func(id int64) bool { return slices.Contains(orgIDs, id) })
+			if got := CanViewCall(tt.u, c, now); got != inSet {
+				t.Errorf("%s, draft co-managed by %v: CanViewCall = %v; in CallDraftScope = %v", tt.name, cms, got, inSet)
+			}
+		}
+	}
+}

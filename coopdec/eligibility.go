@@ -131,6 +131,27 @@ func (e Eligibility) Result(rule string) (RuleResult, bool) {
 	return RuleResult{}, false
 }
 
+// HideRedirects returns e with the redirects to calls the reader may not
+// see (visible reports false: a draft, a call not published yet, a call that
+// no longer exists) replaced by a plain exclusion, so that neither the link
+// nor the message reveals a hidden call. e itself is not changed.
+func (e Eligibility) HideRedirects(visible func(callID int64) bool) Eligibility {
+	out := Eligibility{Results: slices.Clone(e.Results)}
+	for i, r := range out.Results {
+		if r.RedirectCallID == 0 || visible(r.RedirectCallID) {
+			continue
+		}
+		r.RedirectCallID = 0
+		r.Key = "eligibility.excluded_country.no_redirect"
+		r.Args = slices.Clone(r.Args)
+		if len(r.Args) > 1 {
+			r.Args[1] = int64(0)
+		}
+		out.Results[i] = r
+	}
+	return out
+}
+
 // CheckEligibility checks an application's facts against a call's rules and
 // themes. It is pure: the web pages, the API and the submission check all
 // call it. It returns one result per rule the call sets, in the order of
@@ -227,6 +248,32 @@ func eligExclusion(ex []Exclusion, code string) (Exclusion, bool) {
 	return Exclusion{}, false
 }
 
+// EligibleCountries returns the sorted ISO codes of the countries where a
+// project may take place under r: its countries and groups expanded, or every
+// country but France when it names none, less the excluded countries. The
+// "countries" rule of CheckEligibility, the simulator's lists and the API
+// all use it, so they agree.
+func EligibleCountries(r EligibilityRules) []string {
+	var list []string
+	if len(r.Countries) == 0 {
+		for _, c := range Countries() {
+			if c.Code != "FR" {
+				list = append(list, c.Code)
+			}
+		}
+	} else {
+		list = eligExpand(r.Countries)
+	}
+	list = slices.DeleteFunc(list, func(code string) bool {
+		_, excluded := eligExclusion(r.Excluded, code)
+		return excluded
+	})
+	if list == nil {
+		list = []string{}
+	}
+	return list
+}
+
 func ruleCountries(r EligibilityRules, countries []string) RuleResult {
 	const rule, field = "countries", "countries"
 	abroad := len(r.Countries) == 0 // no list: anywhere but France
@@ -236,16 +283,14 @@ func ruleCountries(r EligibilityRules, countries []string) RuleResult {
 		}
 		return eligResult(rule, RuleUnknown, field, "eligibility.countries.unknown", slices.Clone(r.Countries))
 	}
-	allowed := eligExpand(r.Countries)
+	allowed := EligibleCountries(r)
 	var bad []string
 	eligible := 0
 	for _, c := range countries {
 		if _, ok := eligExclusion(r.Excluded, c); ok {
 			continue // excluded_country says where to go instead
 		}
-		_, known := CountryByCode(c)
-		ok := known && (abroad && c != "FR" || !abroad && eligHas(allowed, c))
-		if ok {
+		if eligHas(allowed, c) {
 			eligible++
 		} else if !slices.Contains(bad, c) {
 			bad = append(bad, c)

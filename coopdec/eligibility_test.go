@@ -340,6 +340,32 @@ func TestCheckEligibilityRedirect(t *testing.T) {
 	}
 }
 
+func TestEligibilityHideRedirects(t *testing.T) {
+	inMorocco := facts("MA", "decentralisation_support", nil)
+	e := CheckEligibility(demoMedFund.rules, demoMedFund.themes, inMorocco)
+	for _, tt := range []struct {
+		name    string
+		visible bool
+		key     string
+		id      int64
+	}{
+		{"visible target", true, "eligibility.excluded_country", demoMoroccoID},
+		{"hidden target", false, "eligibility.excluded_country.no_redirect", 0},
+	} {
+		got := e.HideRedirects(func(id int64) bool { return tt.visible && id == demoMoroccoID })
+		r, _ := got.Result("excluded_country")
+		if r.Key != tt.key || r.RedirectCallID != tt.id || r.Args[0] != "MA" || r.Args[1] != tt.id {
+			t.Errorf("%s: got %+v; want key %s, redirect %d", tt.name, r, tt.key, tt.id)
+		}
+		if len(got.Results) != len(e.Results) || got.Eligible() != e.Eligible() {
+			t.Errorf("%s: got %d results, eligible %v; want %d, %v", tt.name, len(got.Results), got.Eligible(), len(e.Results), e.Eligible())
+		}
+	}
+	if r, _ := e.Result("excluded_country"); r.RedirectCallID != demoMoroccoID {
+		t.Errorf("HideRedirects changed its receiver: got %+v", r)
+	}
+}
+
 // TestCheckEligibilityOrder: one result per rule the call sets, in the
 // documented order; the rules it does not set are absent.
 func TestCheckEligibilityOrder(t *testing.T) {
@@ -600,5 +626,56 @@ func BenchmarkCheckEligibility(b *testing.B) {
 		CheckEligibility(demoMedFund.rules, demoMedFund.themes, eligible)
 		CheckEligibility(demoMedFund.rules, demoMedFund.themes, moroccan)
 		CheckEligibility(demoBrazil.rules, demoBrazil.themes, trilateral)
+	}
+}
+
+func TestEligibleCountries(t *testing.T) {
+	abroad := len(Countries()) - 1
+	tests := []struct {
+		name  string
+		rules EligibilityRules
+		want  []string // nil: only check the count
+		count int
+	}{
+		{name: "codes sorted and deduplicated", rules: EligibilityRules{Countries: []string{"IN", "br", "IN"}}, want: []string{"BR", "IN"}},
+		{name: "group expanded less exclusion", rules: EligibilityRules{
+			Countries: []string{"group:south_east_mediterranean"},
+			Excluded:  []Exclusion{{Country: "ma", RedirectCallID: 6}},
+		}, want: []string{"DZ", "EG", "IL", "JO", "LB", "LY", "PS", "SY", "TN", "TR"}},
+		{name: "group and code overlap", rules: EligibilityRules{Countries: []string{"TN", "group:mediterranean_fund"}},
+			want: []string{"DZ", "EG", "JO", "LB", "PS", "SY", "TN", "TR"}},
+		{name: "France when named", rules: EligibilityRules{Countries: []string{"FR", "SN"}}, want: []string{"FR", "SN"}},
+		{name: "unknown entries skipped", rules: EligibilityRules{Countries: []string{"XX", "group:nowhere", "SN"}}, want: []string{"SN"}},
+		{name: "all excluded", rules: EligibilityRules{Countries: []string{"MA"}, Excluded: []Exclusion{{Country: "MA"}}}, want: []string{}},
+		{name: "empty: anywhere but France", rules: EligibilityRules{}, count: abroad},
+		{name: "empty less exclusion", rules: EligibilityRules{Excluded: []Exclusion{{Country: "MA"}}}, count: abroad - 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := EligibleCountries(tt.rules)
+			if !slices.IsSorted(got) {
+				t.Errorf("got %v; want sorted", got)
+			}
+			if got == nil {
+				t.Errorf("got nil; want an empty list at least")
+			}
+			if tt.want != nil {
+				if !slices.Equal(got, tt.want) {
+					t.Errorf("got %v; want %v", got, tt.want)
+				}
+				return
+			}
+			if len(got) != tt.count {
+				t.Errorf("got %d countries; want %d", len(got), tt.count)
+			}
+			if slices.Contains(got, "FR") {
+				t.Errorf("got France; want every country but France")
+			}
+			for _, e := range tt.rules.Excluded {
+				if slices.Contains(got, e.Country) {
+					t.Errorf("got excluded %s", e.Country)
+				}
+			}
+		})
 	}
 }

@@ -39,7 +39,6 @@ const (
 	// digestMaxCalls bounds the calls one search lists in an email; the
 	// rest are one click away.
 	digestMaxCalls = 50
-	digestPerPage  = 100
 )
 
 // paris is the zone of the digest's schedule and of the dates it shows.
@@ -207,8 +206,10 @@ func (w *DigestWorker) digestUser(ctx context.Context, searches []sqldb.DigestSe
 	return n, nil
 }
 
-// newCalls returns the public calls matching s published after its last
-// digest (or its creation) and at or before now, newest first.
+// newCalls returns the public calls matching s that became public after its
+// last digest (or its creation) and at or before now, newest first: by
+// public_at, so that a call published late under an earlier date is new
+// too.
 func (w *DigestWorker) newCalls(ctx context.Context, s sqldb.DigestSearch, now time.Time) (digestSection, error) {
 	sec := digestSection{search: s}
 	f, err := w.opts.Filter(s.Query)
@@ -219,29 +220,14 @@ func (w *DigestWorker) newCalls(ctx context.Context, s sqldb.DigestSearch, now t
 	}
 	f.IncludeDraftsFor = nil // what the public sees, whoever saved it
 	f.Sort = sqldb.SortPublished
-	since := s.Since()
-	for page := 1; ; page++ {
-		calls, p, err := w.db.SearchCalls(ctx, f, coopdec.NewPage(page, digestPerPage))
-		if err != nil {
-			return sec, err
-		}
-		for _, c := range calls {
-			if c.PublishAt.After(now) {
-				continue // published after this run began: the next run's
-			}
-			if !c.PublishAt.After(since) {
-				return sec, nil // newest first: the rest were sent before
-			}
-			if len(sec.calls) == digestMaxCalls {
-				sec.more = true
-				return sec, nil
-			}
-			sec.calls = append(sec.calls, c)
-		}
-		if len(calls) < digestPerPage || page*p.PerPage >= p.Total {
-			return sec, nil
-		}
+	// Public after this run began: the next run's.
+	f.PublicAfter, f.PublicUntil = s.Since(), now
+	calls, p, err := w.db.SearchCalls(ctx, f, coopdec.NewPage(1, digestMaxCalls))
+	if err != nil {
+		return sec, err
 	}
+	sec.calls, sec.more = calls, p.Total > len(calls)
+	return sec, nil
 }
 
 // message writes the email in its reader's language, French by default.
@@ -264,7 +250,7 @@ func (w *DigestWorker) message(sections []digestSection, tokens map[int64]string
 			if !c.Deadline.IsZero() {
 				deadline = c.Deadline.In(paris).Format("02/01/2006 15:04")
 			}
-			b.WriteString(t("saved.digest.call", callTitle(c, lang), deadline, w.link(fmt.Sprintf("/appels/%d", c.ID))))
+			b.WriteString(t("saved.digest.call", callTitle(&c, lang), deadline, w.link(fmt.Sprintf("/appels/%d", c.ID))))
 			b.WriteString("\n")
 			n++
 		}
@@ -284,9 +270,7 @@ func (w *DigestWorker) message(sections []digestSection, tokens map[int64]string
 func (w *DigestWorker) link(path string) string { return w.opts.BaseURL + path }
 
 // callTitle is the call's title in lang, or in French when it has none.
-func callTitle(c coopdec.Call, lang string) string {
-	if t := strings.TrimSpace(c.Texts[lang].Title); t != "" {
-		return t
-	}
-	return c.Texts[i18n.Default].Title
+func callTitle(c *coopdec.Call, lang string) string {
+	t, _ := c.Text(lang)
+	return t.Title
 }

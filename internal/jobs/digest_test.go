@@ -176,3 +176,66 @@ func TestDigest(t *testing.T) {
 		t.Fatalf("third morning: got %+v; want one email to Ana with only the call published since", msgs)
 	}
 }
+
+// TestDigestLatePublication: a draft dated last week and published today is
+// new to the next digest, although its publication date is older than the
+// last one.
+func TestDigestLatePublication(t *testing.T) {
+	db := sqldbtest.Open(t)
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	now := t0
+	db.Now = func() time.Time { return now }
+	rec := &mail.Recorder{}
+	w, err := newDigestWorker(db, testLogger(t), DigestOptions{Mail: rec, BaseURL: "https://coopdec.example", Filter: queryFilter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := &coopdec.User{Email: "officer@example.org", Name: "Officer", PasswordHash: "x", Roles: []coopdec.Role{coopdec.RoleOfficer}}
+	ana := &coopdec.User{Email: "ana@example.org", Name: "Ana", PasswordHash: "x"}
+	for _, u := range []*coopdec.User{officer, ana} {
+		if err := db.CreateUser(ctx, u, coopdec.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	actor := coopdec.Actor{UserID: officer.ID}
+	prog := &coopdec.Programme{Code: "pact2", Names: map[string]string{"fr": "PACT2"}}
+	if err := db.CreateProgramme(ctx, prog, actor); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateSavedSearch(ctx, &sqldb.SavedSearch{UserID: ana.ID, Name: "Eau", Query: "q=eau"}, coopdec.Actor{UserID: ana.ID}); err != nil {
+		t.Fatal(err)
+	}
+	lastWeek := t0.Add(-7 * 24 * time.Hour)
+	c := &coopdec.Call{ProgrammeID: prog.ID, Reference: "AAP-EAU", Status: coopdec.CallDraft,
+		Texts:     map[string]coopdec.CallText{"fr": {Title: "Eau et assainissement"}},
+		PublishAt: lastWeek, OpensAt: t0.Add(24 * time.Hour), Deadline: time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC)}
+	if err := db.CreateCall(ctx, c, actor); err != nil {
+		t.Fatal(err)
+	}
+	published := &coopdec.Call{ProgrammeID: prog.ID, Reference: "AAP-EAU-2", Status: coopdec.CallPublished,
+		Texts:     map[string]coopdec.CallText{"fr": {Title: "Eau potable"}},
+		PublishAt: lastWeek, OpensAt: t0.Add(24 * time.Hour), Deadline: time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC)}
+	now = t0.Add(time.Hour)
+	if err := db.CreateCall(ctx, published, actor); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(24 * time.Hour)
+	if rep, err := w.run(ctx); err != nil || rep.Emails != 1 || rep.Calls != 1 {
+		t.Fatalf("first morning: got %+v, %v; want one email with the call published yesterday", rep, err)
+	}
+
+	now = t0.Add(30 * time.Hour)
+	if err := db.SetCallStatus(ctx, c.ID, coopdec.CallDraft, coopdec.CallPublished, actor); err != nil {
+		t.Fatal(err)
+	}
+	rec.Reset()
+	now = t0.Add(48 * time.Hour)
+	if rep, err := w.run(ctx); err != nil || rep.Emails != 1 || rep.Calls != 1 {
+		t.Fatalf("next morning: got %+v, %v; want one email with the call published late", rep, err)
+	}
+	msgs := rec.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "/appels/"+strconv.FormatInt(c.ID, 10)+"\n") {
+		t.Fatalf("next morning: got %+v; want the call published late, dated last week", msgs)
+	}
+}

@@ -141,11 +141,11 @@ func (db *DB) createCall(ctx context.Context, tx *sql.Tx, c *coopdec.Call, idx c
 	c.UpdatedAt = c.CreatedAt
 	c.Status = clockStatus(c, c.CreatedAt)
 	err = tx.QueryRowContext(ctx, `INSERT INTO calls (programme_id, reference, status, decision_rule,
-		publish_at, opens_at, deadline, evaluation_at, results_at, rules, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		publish_at, opens_at, deadline, evaluation_at, results_at, rules, created_at, updated_at, public_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		c.ProgrammeID, c.Reference, string(c.Status), string(c.DecisionRule),
 		nullTime(c.PublishAt), nullTime(c.OpensAt), nullTime(c.Deadline), nullTime(c.EvaluationAt), nullTime(c.ResultsAt),
-		rules, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		rules, c.CreatedAt, c.UpdatedAt, nullTime(callPublicAt(time.Time{}, c.Status, c.PublishAt, c.CreatedAt))).Scan(&c.ID)
 	if isConflict(err) {
 		return coopdec.FieldError("reference", "call.reference.taken", c.Reference)
 	}
@@ -198,19 +198,25 @@ func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Act
 		if amendment && reason == "" {
 			return coopdec.FieldError("reason", "call.amendment.reason_required")
 		}
-		if c.Status = clockStatus(c, now); c.Status != old.Status {
-			changes = append(changes, "status: "+string(old.Status)+" → "+string(c.Status))
+		// Only a status change the new dates cause belongs to the amendment,
+		// not the stored status catching up with the clock.
+		if c.Status = clockStatus(c, now); c.Status != clockStatus(old, now) {
+			changes = append(changes, "status: "+string(clockStatus(old, now))+" → "+string(c.Status))
 		}
 		rules, err := marshalRules(c.Rules)
 		if err != nil {
 			return err
 		}
+		publicAt, err := storedPublicAt(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
 		c.UpdatedAt = now
 		_, err = tx.ExecContext(ctx, `UPDATE calls SET programme_id = $1, reference = $2, status = $3, decision_rule = $4,
-			publish_at = $5, opens_at = $6, deadline = $7, evaluation_at = $8, results_at = $9, rules = $10, updated_at = $11
-			WHERE id = $12`, c.ProgrammeID, c.Reference, string(c.Status), string(c.DecisionRule),
+			publish_at = $5, opens_at = $6, deadline = $7, evaluation_at = $8, results_at = $9, rules = $10, updated_at = $11,
+			public_at = $12 WHERE id = $13`, c.ProgrammeID, c.Reference, string(c.Status), string(c.DecisionRule),
 			nullTime(c.PublishAt), nullTime(c.OpensAt), nullTime(c.Deadline), nullTime(c.EvaluationAt), nullTime(c.ResultsAt),
-			rules, c.UpdatedAt, c.ID)
+			rules, c.UpdatedAt, nullTime(callPublicAt(publicAt, c.Status, c.PublishAt, now)), c.ID)
 		if isConflict(err) {
 			return coopdec.FieldError("reference", "call.reference.taken", c.Reference)
 		}
@@ -278,31 +284,79 @@ func (db *DB) loadCallWhere(ctx context.Context, q querier, where string, arg an
 
 // SetCallStatus moves a call from one status to another, only if it still is
 // in from: of two concurrent transitions, the second fails with ECONFLICT.
-// Which transitions are allowed is the caller's to decide.
+// Which transitions are allowed is the caller's to decide; whether the call
+// may stand in to (its dates for any status but draft) is checked here, on
+// the stored call, since it may have changed since the caller loaded it.
 func (db *DB) SetCallStatus(ctx context.Context, id int64, from, to coopdec.CallStatus, actor coopdec.Actor) error {
 	if !slices.Contains(callStatuses, to) {
 		return coopdec.FieldError("status", "call.validation.status.invalid", string(to))
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE calls SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
-			string(to), db.now(), id, string(from))
+		stored, err := db.loadCall(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if stored.Status != from {
+			return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "call.status.changed"}
+		}
+		if to != coopdec.CallDraft {
+			if err := validateAs(stored, to); err != nil {
+				return err
+			}
+		}
+		now := db.now()
+		publicAt, err := storedPublicAt(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE calls SET status = $1, updated_at = $2, public_at = $3 WHERE id = $4 AND status = $5`,
+			string(to), now, nullTime(callPublicAt(publicAt, to, stored.PublishAt, now)), id, string(from))
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			var exists int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calls WHERE id = $1`, id).Scan(&exists); err != nil {
-				return err
-			}
-			if exists == 0 {
-				return errCallNotFound
-			}
 			return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "call.status.changed"}
 		}
 		return db.audit(ctx, tx, actor, coopdec.AuditCallStatus, callSubject(id), string(from)+" → "+string(to))
 	})
+}
+
+// validateAs runs c.Validate as if c stood in status, on a copy: Validate
+// normalises what it checks.
+func validateAs(c *coopdec.Call, status coopdec.CallStatus) error {
+	v := *c
+	v.Status = status
+	v.Texts = maps.Clone(c.Texts)
+	v.CoManagers = slices.Clone(c.CoManagers)
+	v.Funders = slices.Clone(c.Funders)
+	v.Themes = slices.Clone(c.Themes)
+	v.Rules.Excluded = slices.Clone(c.Rules.Excluded)
+	return v.Validate()
+}
+
+// callPublicAt is when a call in status, to be public from publishAt, is or
+// will be public for the first time, given the stored value: public_at is
+// max(publish_at, the moment it left draft), kept once reached, so that the
+// digest announces a call once, even when it left draft after its date.
+func callPublicAt(stored time.Time, status coopdec.CallStatus, publishAt, now time.Time) time.Time {
+	if !stored.IsZero() && !stored.After(now) {
+		return stored // public already
+	}
+	if status == coopdec.CallDraft {
+		return time.Time{}
+	}
+	if publishAt.After(now) {
+		return publishAt
+	}
+	return now
+}
+
+func storedPublicAt(ctx context.Context, tx *sql.Tx, id int64) (time.Time, error) {
+	var t sql.NullTime
+	err := tx.QueryRowContext(ctx, `SELECT public_at FROM calls WHERE id = $1`, id).Scan(&t)
+	return fromNullTime(t), err
 }
 
 // CallTransition is a status change that time has made due.
@@ -409,28 +463,13 @@ func prepareCall(c *coopdec.Call) (callIndex, error) {
 		c.Themes = nil
 	}
 	c.Rules = canonicalRules(c.Rules)
-	return indexRules(c.Rules)
+	return indexRules(c.Rules), nil
 }
 
-func indexRules(r coopdec.EligibilityRules) (callIndex, error) {
-	var idx callIndex
-	if len(r.Countries) == 0 {
-		for _, c := range coopdec.Countries() {
-			if c.Code != "FR" {
-				idx.countries = append(idx.countries, c.Code)
-			}
-		}
-	} else {
-		var err error
-		if idx.countries, err = coopdec.ExpandCountries(r.Countries); err != nil {
-			return idx, err
-		}
-	}
-	excluded := map[string]bool{}
-	for _, e := range r.Excluded {
-		excluded[strings.ToUpper(strings.TrimSpace(e.Country))] = true
-	}
-	idx.countries = slices.DeleteFunc(idx.countries, func(c string) bool { return excluded[c] })
+// indexRules spells out the rules for the search filters: the countries as
+// the eligibility check reads them (coopdec.EligibleCountries).
+func indexRules(r coopdec.EligibilityRules) callIndex {
+	idx := callIndex{countries: coopdec.EligibleCountries(r)}
 	leadTypes := r.LeadTypes
 	if len(leadTypes) == 0 {
 		leadTypes = coopdec.AuthorityTypes
@@ -440,7 +479,7 @@ func indexRules(r coopdec.EligibilityRules) (callIndex, error) {
 			idx.leadTypes = append(idx.leadTypes, string(t))
 		}
 	}
-	return idx, nil
+	return idx
 }
 
 func funderIDs(c *coopdec.Call) []int64 {
@@ -452,7 +491,8 @@ func funderIDs(c *coopdec.Call) []int64 {
 }
 
 // checkCallReferences turns unknown programme and organisations into field
-// errors, rather than the foreign keys' anonymous one.
+// errors, rather than the foreign keys' anonymous one, and checks that each
+// exclusion redirects to another call that exists.
 func checkCallReferences(ctx context.Context, tx *sql.Tx, c *coopdec.Call) error {
 	var errs coopdec.Errors
 	var n int
@@ -474,6 +514,20 @@ func checkCallReferences(ctx context.Context, tx *sql.Tx, c *coopdec.Call) error
 	for _, id := range funderIDs(c) {
 		if _, ok := known[id]; !ok {
 			errs = append(errs, coopdec.FieldError("funders", "call.organisation.unknown", id))
+		}
+	}
+	for i, e := range c.Rules.Excluded {
+		if e.RedirectCallID == 0 {
+			continue
+		}
+		n := 0
+		if e.RedirectCallID != c.ID {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calls WHERE id = $1`, e.RedirectCallID).Scan(&n); err != nil {
+				return err
+			}
+		}
+		if n == 0 {
+			errs = append(errs, coopdec.FieldError("rules.excluded."+strconv.Itoa(i)+".redirect_call_id", "call.redirect.unknown"))
 		}
 	}
 	return errs.Err()

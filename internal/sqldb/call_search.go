@@ -32,8 +32,14 @@ type CallFilter struct {
 	Statuses       []coopdec.CallStatus // as the dates make it now (coopdec.CallStatusAt)
 	DeadlineFrom   time.Time            // deadline at or after
 	DeadlineTo     time.Time            // deadline strictly before
+	// PublicAfter and PublicUntil select the calls that first became public
+	// strictly after, and at or before, these instants: public_at, that is
+	// max(publish_at, the moment the call left draft).
+	PublicAfter time.Time
+	PublicUntil time.Time
 	// Sort is SortRelevance (the default with a query), SortDeadline
-	// (soonest first) or SortPublished (newest first, the default without).
+	// (soonest first) or SortPublished (newest publication date first, the
+	// default without).
 	Sort string
 	// IncludeDraftsFor lets the reader see drafts; nil: the public, no drafts.
 	IncludeDraftsFor *DraftAccess
@@ -47,20 +53,13 @@ type DraftAccess struct {
 }
 
 // DraftAccessFor returns the drafts u may see, as coopdec.CanViewCall
-// allows: officers and administrators see every draft, a member of a
-// co-managing organisation that organisation's drafts; nil for a visitor.
+// allows (coopdec.CallDraftScope); nil for a visitor.
 func DraftAccessFor(u *coopdec.User) *DraftAccess {
 	if u == nil {
 		return nil
 	}
-	if u.HasRole(coopdec.RoleOfficer) || coopdec.IsAdmin(u) {
-		return &DraftAccess{All: true}
-	}
-	a := &DraftAccess{}
-	for _, m := range u.Memberships {
-		a.OrganisationIDs = append(a.OrganisationIDs, m.OrganisationID)
-	}
-	return a
+	all, orgIDs := coopdec.CallDraftScope(u)
+	return &DraftAccess{All: all, OrganisationIDs: orgIDs}
 }
 
 // SearchCalls returns a page of the calls matching f, with their texts,
@@ -99,6 +98,8 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 	case SortDeadline:
 		order = "c.deadline IS NULL, c.deadline, c.id"
 	case SortPublished:
+		// By the date the page shows: public_at, later for a call published
+		// late, only decides what is new to the digest (PublicAfter).
 		order = "c.publish_at IS NULL, c.publish_at DESC, c.id DESC"
 	default:
 		return nil, page, coopdec.FieldError("sort", "call.search.sort_invalid", f.Sort)
@@ -135,6 +136,12 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 	}
 	if !f.DeadlineTo.IsZero() {
 		conds = append(conds, "c.deadline < "+arg(dbTime(f.DeadlineTo)))
+	}
+	if !f.PublicAfter.IsZero() {
+		conds = append(conds, "c.public_at > "+arg(dbTime(f.PublicAfter)))
+	}
+	if !f.PublicUntil.IsZero() {
+		conds = append(conds, "c.public_at <= "+arg(dbTime(f.PublicUntil)))
 	}
 	where := " WHERE " + strings.Join(conds, " AND ")
 

@@ -369,3 +369,63 @@ func TestSearchCallsLoadsChildren(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCallsDraftAccessMatchesCanViewCall: the search shows each reader
+// exactly the calls coopdec.CanViewCall lets them read.
+func TestSearchCallsDraftAccessMatchesCanViewCall(t *testing.T) {
+	t.Parallel()
+	e := newSearchEnv(t)
+	ctx := t.Context()
+	india := mustCreateOrg(t, e.db, &coopdec.Organisation{Kind: coopdec.OrgPartnerGovernment, Name: "Ministry of External Affairs", Country: "IN"}, e.officer.ID)
+	commune := mustCreateOrg(t, e.db, &coopdec.Organisation{Kind: coopdec.OrgFrenchAuthority, Name: "Lyon", Country: "FR",
+		AuthorityType: coopdec.AuthorityCommune, SIREN: "216901231"}, e.officer.ID)
+	texts := map[string]coopdec.CallText{"fr": {Title: "Appel franco-indien"}}
+	for _, c := range []*coopdec.Call{
+		{ProgrammeID: e.joint.ID, Reference: "FR-IN-DRAFT", Status: coopdec.CallDraft, Texts: texts, CoManagers: []int64{india.ID}},
+		// Published, but public only from next week.
+		{ProgrammeID: e.joint.ID, Reference: "FR-IN-SOON", Status: coopdec.CallPublished, Texts: texts,
+			CoManagers: []int64{india.ID, e.paca.ID}, PublishAt: t0.Add(7 * day), OpensAt: t0.Add(14 * day), Deadline: t0.Add(60 * day)},
+		{ProgrammeID: e.joint.ID, Reference: "FR-BR-SOON", Status: coopdec.CallPublished, Texts: texts,
+			CoManagers: []int64{e.brazil.ID}, PublishAt: t0.Add(day), OpensAt: t0.Add(14 * day), Deadline: t0.Add(60 * day)},
+	} {
+		e.ids[c.Reference] = e.mustCreateCall(t, c).ID
+	}
+
+	member := func(email string, org int64, roles ...coopdec.Role) *coopdec.User {
+		t.Helper()
+		u := mustCreateUser(t, e.db, email, email, roles...)
+		if err := e.db.AddMembership(ctx, u.ID, org, coopdec.MemberRoleMember, e.actor); err != nil {
+			t.Fatal(err)
+		}
+		u, err := e.db.UserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	all, _, err := e.db.SearchCalls(ctx, CallFilter{IncludeDraftsFor: &DraftAccess{All: true}}, coopdec.NewPage(1, 100))
+	if err != nil || len(all) != len(e.ids) {
+		t.Fatalf("SearchCalls(every call): got %d calls, error %v; want %d", len(all), err, len(e.ids))
+	}
+	now := e.db.now()
+	for _, tc := range []struct {
+		name string
+		u    *coopdec.User
+	}{
+		{"anonymous", nil},
+		{"officer", e.officer},
+		{"Indian co-manager", member("india@example.org", india.ID, coopdec.RoleCoManager)},
+		{"Brazilian co-manager", member("brazil@example.org", e.brazil.ID, coopdec.RoleCoManager)},
+		{"commune member", member("lyon@example.org", commune.ID)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []string
+			for _, c := range all {
+				if coopdec.CanViewCall(tc.u, &c, now) {
+					want = append(want, c.Reference)
+				}
+			}
+			e.wantRefs(t, CallFilter{IncludeDraftsFor: DraftAccessFor(tc.u)}, false, want...)
+		})
+	}
+}

@@ -200,6 +200,7 @@ func TestCreateCallReferences(t *testing.T) {
 		{"unknown country", func(c *coopdec.Call) { c.Rules.Countries = []string{"ZZ"} }, coopdec.EINVALID, "rules.countries", "country.unknown"},
 		{"no reference", func(c *coopdec.Call) { c.Reference = " " }, coopdec.EINVALID, "reference", "call.reference.required"},
 		{"reference taken", func(c *coopdec.Call) {}, coopdec.EINVALID, "reference", "call.reference.taken"},
+		{"unknown redirect", func(c *coopdec.Call) { c.Rules.Excluded[0].RedirectCallID = 9999 }, coopdec.EINVALID, "rules.excluded.0.redirect_call_id", "call.redirect.unknown"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -446,6 +447,97 @@ func TestSetCallStatus(t *testing.T) {
 	wantAudit(t, e.db, coopdec.AuditCallStatus, callSubject(c.ID), e.officer.ID, 2)
 }
 
+// TestSetCallStatusValidatesStoredCall: the handler checks the call it
+// loaded, which may have lost its deadline since; the stored one decides.
+func TestSetCallStatusValidatesStoredCall(t *testing.T) {
+	t.Parallel()
+	e := newCallEnv(t)
+	ctx := t.Context()
+	c := e.mustCreateCall(t, e.fullCall())
+	loaded := e.mustCall(t, c.ID)
+	loaded.Status = coopdec.CallPublished
+	if err := loaded.Validate(); err != nil {
+		t.Fatalf("the call as loaded: got error %v; want it valid when published", err)
+	}
+
+	edited := e.mustCall(t, c.ID)
+	edited.Deadline, edited.EvaluationAt, edited.ResultsAt = time.Time{}, time.Time{}, time.Time{}
+	if err := e.db.UpdateCall(ctx, edited, e.actor, ""); err != nil {
+		t.Fatalf("UpdateCall: got error %v; want nil", err)
+	}
+	err := e.db.SetCallStatus(ctx, c.ID, coopdec.CallDraft, coopdec.CallPublished, e.actor)
+	if fes := fieldErrors(err); len(fes) != 1 || fes[0].Code != coopdec.EINVALID || fes[0].Field != "deadline" ||
+		fes[0].Key != "call.validation.deadline.required" {
+		t.Fatalf("SetCallStatus(published) without a deadline: got error %v (%+v); want deadline required", err, fes)
+	}
+	got := e.mustCall(t, c.ID)
+	if got.Status != coopdec.CallDraft || !reflect.DeepEqual(got, edited) {
+		t.Fatalf("after the refusal: got %+v; want the draft unchanged %+v", got, edited)
+	}
+	if n := count(t, e.db, `SELECT count(*) FROM calls WHERE public_at IS NOT NULL`); n != 0 {
+		t.Fatalf("got %d calls with public_at; want none", n)
+	}
+	wantAudit(t, e.db, coopdec.AuditCallStatus, callSubject(c.ID), e.officer.ID, 0)
+
+	// Back to draft needs no dates.
+	if err := e.db.SetCallStatus(ctx, c.ID, coopdec.CallDraft, coopdec.CallDraft, e.actor); err != nil {
+		t.Fatalf("SetCallStatus(draft): got error %v; want nil", err)
+	}
+}
+
+// TestCallRedirects: an exclusion redirects to another call that exists.
+func TestCallRedirects(t *testing.T) {
+	t.Parallel()
+	e := newCallEnv(t)
+	ctx := t.Context()
+	target := e.mustCreateCall(t, e.fullCall())
+	c := e.fullCall()
+	c.Reference = "AAP-FR-MA-2025"
+	c.Rules.Excluded = []coopdec.Exclusion{{Country: "MA", RedirectCallID: target.ID}}
+	e.mustCreateCall(t, c)
+
+	for _, tc := range []struct {
+		name     string
+		redirect int64
+		key      string
+	}{
+		{"unknown call", 9999, "call.redirect.unknown"},
+		{"the call itself", c.ID, "call.validation.excluded.redirect.self"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := e.mustCall(t, c.ID)
+			u.Rules.Excluded[0].RedirectCallID = tc.redirect
+			err := e.db.UpdateCall(ctx, u, e.actor, "")
+			if fes := fieldErrors(err); len(fes) != 1 || fes[0].Field != "rules.excluded.0.redirect_call_id" || fes[0].Key != tc.key {
+				t.Fatalf("UpdateCall: got error %v (%+v); want %s on rules.excluded.0.redirect_call_id", err, fes, tc.key)
+			}
+		})
+	}
+	// The storage's own check, for a caller that skipped Validate's.
+	if err := checkCallReferencesTx(t, e, c); err != nil {
+		t.Fatalf("checkCallReferences(valid redirect): got error %v; want nil", err)
+	}
+	self := *c
+	self.Rules.Excluded = []coopdec.Exclusion{{Country: "MA", RedirectCallID: c.ID}}
+	err := checkCallReferencesTx(t, e, &self)
+	if fes := fieldErrors(err); len(fes) != 1 || fes[0].Field != "rules.excluded.0.redirect_call_id" || fes[0].Key != "call.redirect.unknown" {
+		t.Fatalf("checkCallReferences(self): got error %v; want call.redirect.unknown", err)
+	}
+	if got := e.mustCall(t, c.ID).Rules.Excluded[0].RedirectCallID; got != target.ID {
+		t.Fatalf("stored redirect: got %d; want %d", got, target.ID)
+	}
+}
+
+func checkCallReferencesTx(t *testing.T, e *callEnv, c *coopdec.Call) error {
+	t.Helper()
+	tx, err := e.db.write.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	return checkCallReferences(t.Context(), tx, c)
+}
+
 func TestCallsDueForTransition(t *testing.T) {
 	t.Parallel()
 	e := newCallEnv(t)
@@ -513,6 +605,51 @@ func TestRuleName(t *testing.T) {
 	} {
 		if got := ruleName(field); got != want {
 			t.Errorf("ruleName(%q) = %q; want %q", field, got, want)
+		}
+	}
+}
+
+// TestCallPublicAt: public_at is max(publish_at, the moment the call left
+// draft), and PublicAfter/PublicUntil select on it.
+func TestCallPublicAt(t *testing.T) {
+	t.Parallel()
+	e := newCallEnv(t)
+	ctx := t.Context()
+	late := e.fullCall() // a draft dated yesterday, published today
+	late.PublishAt, late.OpensAt = t0.Add(-day), t0.Add(day)
+	e.mustCreateCall(t, late)
+	soon := e.fullCall() // published now, public tomorrow
+	soon.Reference, soon.Status = "AAP-SOON", coopdec.CallPublished
+	e.mustCreateCall(t, soon)
+	e.clock.advance(time.Hour)
+	if err := e.db.SetCallStatus(ctx, late.ID, coopdec.CallDraft, coopdec.CallPublished, e.actor); err != nil {
+		t.Fatal(err)
+	}
+	refs := func(after, until time.Time) []string {
+		t.Helper()
+		calls, _, err := e.db.SearchCalls(ctx, CallFilter{PublicAfter: after, PublicUntil: until, IncludeDraftsFor: &DraftAccess{All: true}},
+			coopdec.NewPage(1, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range calls {
+			out = append(out, c.Reference)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct {
+		after, until time.Time
+		want         []string
+	}{
+		{t0.Add(-2 * day), t0, nil},
+		{t0, t0.Add(time.Hour), []string{late.Reference}},
+		{t0.Add(time.Hour), t0.Add(2 * day), []string{soon.Reference}},
+		{t0.Add(-2 * day), t0.Add(2 * day), []string{late.Reference, soon.Reference}},
+	} {
+		if got := refs(tc.after, tc.until); !slices.Equal(got, tc.want) {
+			t.Errorf("public after %v until %v: got %q; want %q", tc.after, tc.until, got, tc.want)
 		}
 	}
 }

@@ -11,12 +11,13 @@ import (
 // the public sees (neither a draft nor before its publication), by name: the
 // choices of the search's co-manager/funder filter.
 func (db *DB) CallOrganisations(ctx context.Context) ([]coopdec.Organisation, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	public := draftCondition(nil, db.now(), arg)
 	return db.queryOrganisations(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id IN (
-		SELECT m.organisation_id FROM call_co_managers m JOIN calls c ON c.id = m.call_id
-		 WHERE c.status <> $1 AND c.publish_at <= $2
-		UNION SELECT f.organisation_id FROM call_funders f JOIN calls c ON c.id = f.call_id
-		 WHERE c.status <> $1 AND c.publish_at <= $2) ORDER BY search, id`,
-		string(coopdec.CallDraft), db.now())
+		SELECT m.organisation_id FROM call_co_managers m JOIN calls c ON c.id = m.call_id WHERE `+public+`
+		UNION SELECT f.organisation_id FROM call_funders f JOIN calls c ON c.id = f.call_id WHERE `+public+`
+		) ORDER BY search, id`, args...)
 }
 
 // OrganisationsOfKinds lists every organisation of the given kinds, by name:

@@ -31,14 +31,6 @@ type apiProgrammeDoc struct {
 	Names map[string]string `json:"names"`
 }
 
-// apiProgrammeName is the programme's name in lang, French when it has none.
-func apiProgrammeName(p coopdec.Programme, lang string) string {
-	if n := p.Names[lang]; n != "" {
-		return n
-	}
-	return p.Names["fr"]
-}
-
 func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.db.Programmes(r.Context())
 	if err != nil {
@@ -48,7 +40,7 @@ func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	lang := info(r).lang
 	docs := make([]apiProgrammeDoc, 0, len(ps))
 	for _, p := range ps {
-		docs = append(docs, apiProgrammeDoc{ID: p.ID, Code: p.Code, Name: apiProgrammeName(p, lang), Names: p.Names})
+		docs = append(docs, apiProgrammeDoc{ID: p.ID, Code: p.Code, Name: p.Name(lang), Names: p.Names})
 	}
 	writeJSON(w, http.StatusOK, newAPIList(docs))
 }
@@ -123,11 +115,13 @@ type apiCallContext struct {
 	lang       string
 	programmes map[int64]coopdec.Programme
 	orgs       map[int64]coopdec.Organisation
+	targets    *redirectTargets // redirects the reader may follow
 }
 
 // apiCallContextFor loads the programmes and the organisations the calls
-// name, in two queries whatever the number of calls.
-func (s *Server) apiCallContextFor(ctx context.Context, lang string, calls ...*coopdec.Call) (*apiCallContext, error) {
+// name, in two queries whatever the number of calls, and the calls their
+// exclusions redirect to, to show u only those u may see.
+func (s *Server) apiCallContextFor(ctx context.Context, u *coopdec.User, lang string, calls ...*coopdec.Call) (*apiCallContext, error) {
 	ps, err := s.db.Programmes(ctx)
 	if err != nil {
 		return nil, err
@@ -145,6 +139,9 @@ func (s *Server) apiCallContextFor(ctx context.Context, lang string, calls ...*c
 	}
 	slices.Sort(ids)
 	if cc.orgs, err = s.db.OrganisationsByID(ctx, slices.Compact(ids)); err != nil {
+		return nil, err
+	}
+	if cc.targets, err = s.redirectTargets(ctx, u, calls...); err != nil {
 		return nil, err
 	}
 	return cc, nil
@@ -165,30 +162,6 @@ func apiExclusions(es []coopdec.Exclusion) []apiExclusionDoc {
 		out = append(out, d)
 	}
 	return out
-}
-
-// apiEligibleCountries lists the countries where an action may take place:
-// the call's countries and groups expanded, any country but France when it
-// names none, less the excluded ones.
-func apiEligibleCountries(r coopdec.EligibilityRules) []string {
-	var list []string
-	if len(r.Countries) == 0 {
-		for _, c := range coopdec.Countries() {
-			if c.Code != "FR" {
-				list = append(list, c.Code)
-			}
-		}
-	} else {
-		list, _ = coopdec.ExpandCountries(r.Countries) // validated when stored
-	}
-	list = slices.DeleteFunc(list, func(code string) bool {
-		return slices.ContainsFunc(r.Excluded, func(e coopdec.Exclusion) bool { return e.Country == code })
-	})
-	slices.Sort(list)
-	if list == nil {
-		list = []string{}
-	}
-	return list
 }
 
 // apiLanguages lists the languages a call is written in, in the order of
@@ -220,13 +193,13 @@ func orEmpty(list []string) []string {
 
 func (cc *apiCallContext) summary(c *coopdec.Call) apiCallSummary {
 	p := cc.programmes[c.ProgrammeID]
-	d := apiCallSummary{ID: c.ID, Programme: apiProgrammeRef{ID: c.ProgrammeID, Code: p.Code, Name: apiProgrammeName(p, cc.lang)},
+	d := apiCallSummary{ID: c.ID, Programme: apiProgrammeRef{ID: c.ProgrammeID, Code: p.Code, Name: p.Name(cc.lang)},
 		Reference: c.Reference, Title: map[string]string{}, Summary: map[string]string{},
 		Status:    string(coopdec.CallStatusAt(c, cc.now)),
 		PublishAt: apiTimeOrNull(c.PublishAt), OpensAt: apiTimeOrNull(c.OpensAt), Deadline: apiTimeOrNull(c.Deadline),
 		EvaluationAt: apiTimeOrNull(c.EvaluationAt), ResultsAt: apiTimeOrNull(c.ResultsAt),
-		Themes: orEmpty(slices.Clone(c.Themes)), EligibleCountries: apiEligibleCountries(c.Rules),
-		ExcludedCountries: apiExclusions(c.Rules.Excluded), CoManagers: []apiOrgRef{}, Funders: []apiFunderDoc{},
+		Themes: orEmpty(slices.Clone(c.Themes)), EligibleCountries: coopdec.EligibleCountries(c.Rules),
+		ExcludedCountries: apiExclusions(cc.targets.exclusions(c.Rules.Excluded)), CoManagers: []apiOrgRef{}, Funders: []apiFunderDoc{},
 		Languages: apiLanguages(c), DecisionRule: string(c.DecisionRule)}
 	for lang, t := range c.Texts {
 		d.Title[lang] = t.Title
@@ -257,7 +230,9 @@ func apiRulesOf(r coopdec.EligibilityRules) apiRulesDoc {
 }
 
 func (cc *apiCallContext) doc(c *coopdec.Call) apiCallDoc {
-	d := apiCallDoc{apiCallSummary: cc.summary(c), Body: map[string]string{}, Rules: apiRulesOf(c.Rules),
+	rules := c.Rules
+	rules.Excluded = cc.targets.exclusions(rules.Excluded)
+	d := apiCallDoc{apiCallSummary: cc.summary(c), Body: map[string]string{}, Rules: apiRulesOf(rules),
 		UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 	for lang, t := range c.Texts {
 		if t.Body != "" {
@@ -283,7 +258,7 @@ func (s *Server) apiCallList(w http.ResponseWriter, r *http.Request) {
 	for i := range calls {
 		ptrs[i] = &calls[i]
 	}
-	cc, err := s.apiCallContextFor(r.Context(), info(r).lang, ptrs...)
+	cc, err := s.apiCallContextFor(r.Context(), currentUser(r), info(r).lang, ptrs...)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -295,26 +270,9 @@ func (s *Server) apiCallList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newAPIPage(docs, page))
 }
 
-// apiVisibleCall returns the call named in the path, if the reader may see
-// it: a draft or a call not published yet is not found for anyone else.
-func (s *Server) apiVisibleCall(r *http.Request) (*coopdec.Call, error) {
-	id, err := apiPathID(r, "id", "call.not_found")
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.db.Call(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanViewCall(currentUser(r), c, s.db.Now()) {
-		return nil, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
-	}
-	return c, nil
-}
-
 // apiWriteCall answers with the whole call.
 func (s *Server) apiWriteCall(w http.ResponseWriter, r *http.Request, status int, c *coopdec.Call) {
-	cc, err := s.apiCallContextFor(r.Context(), info(r).lang, c)
+	cc, err := s.apiCallContextFor(r.Context(), currentUser(r), info(r).lang, c)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -323,7 +281,7 @@ func (s *Server) apiWriteCall(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) apiCall(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiVisibleCall(r)
+	c, err := s.viewableCall(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -461,7 +419,7 @@ func (s *Server) apiCallCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCallUpdate(w http.ResponseWriter, r *http.Request) {
-	old, err := s.apiVisibleCall(r)
+	old, err := s.viewableCall(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -485,6 +443,13 @@ func (s *Server) apiCallUpdate(w http.ResponseWriter, r *http.Request) {
 		err = coopdec.CheckCallChange(currentUser(r), old, c)
 	}
 	if err == nil {
+		// The document read showed no redirect the editor may not see.
+		var targets *redirectTargets
+		if targets, err = s.redirectTargets(r.Context(), currentUser(r), old); err == nil {
+			targets.keepHidden(old.Rules.Excluded, c.Rules.Excluded)
+		}
+	}
+	if err == nil {
 		c.ID = old.ID
 		err = s.db.UpdateCall(r.Context(), c, actor(r), req.Reason)
 	}
@@ -501,7 +466,7 @@ func (s *Server) apiCallUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCallStatus(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiVisibleCall(r)
+	c, err := s.viewableCall(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -562,7 +527,7 @@ type apiAmendmentDoc struct {
 }
 
 func (s *Server) apiCallAmendments(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiVisibleCall(r)
+	c, err := s.viewableCall(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -641,7 +606,7 @@ func (req *apiEligibilityRequest) facts() (coopdec.ApplicationFacts, error) {
 }
 
 func (s *Server) apiCallEligibility(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiVisibleCall(r)
+	c, err := s.viewableCall(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -668,7 +633,12 @@ func (s *Server) apiCallEligibility(w http.ResponseWriter, r *http.Request) {
 			f.LeadKind, f.LeadAuthorityType, f.LeadRegion = own.LeadKind, own.LeadAuthorityType, own.LeadRegion
 		}
 	}
-	e := coopdec.CheckEligibility(c.Rules, c.Themes, f)
+	targets, err := s.redirectTargets(r.Context(), currentUser(r), c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	e := coopdec.CheckEligibility(c.Rules, c.Themes, f).HideRedirects(targets.Visible)
 	lang := info(r).lang
 	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
 	d := apiEligibilityDoc{Eligible: e.Eligible(), Results: make([]apiRuleResultDoc, 0, len(e.Results))}

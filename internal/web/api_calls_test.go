@@ -578,3 +578,73 @@ func TestAPICallEligibility(t *testing.T) {
 		t.Errorf("explicit lead region 84: got %+v", r)
 	}
 }
+
+// TestAPICallHiddenRedirect: a call that sends Morocco to a draft names the
+// draft only to those who may see it, and an editor who may not see it
+// keeps the redirect when sending the call back.
+func TestAPICallHiddenRedirect(t *testing.T) {
+	f := newCallFixture(t)
+	ctx := context.Background()
+	draft := &coopdec.Call{ProgrammeID: f.joint.ID, Reference: "AAP-FR-MA-2027",
+		Texts: map[string]coopdec.CallText{"fr": {Title: "Appel franco-marocain 2027"}},
+		Rules: coopdec.EligibilityRules{Countries: []string{"MA"}}}
+	if err := f.db.CreateCall(ctx, draft, coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	med := &coopdec.Call{ProgrammeID: f.med.ID, Reference: "FMED-2027", Status: coopdec.CallPublished,
+		Texts:      map[string]coopdec.CallText{"fr": {Title: "Fonds Méditerranée 2027"}},
+		CoManagers: []int64{f.india.ID},
+		Rules: coopdec.EligibilityRules{Countries: []string{"group:south_east_mediterranean"},
+			Excluded: []coopdec.Exclusion{{Country: "MA", RedirectCallID: draft.ID}}},
+		PublishAt: now.AddDate(0, -2, 0), OpensAt: now.AddDate(0, -1, 0), Deadline: now.AddDate(0, 2, 0)}
+	if err := f.db.CreateCall(ctx, med, coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/calls/%d", med.ID)
+	for _, tc := range []struct {
+		who, token string
+		want       int64 // 0: no redirect shown
+	}{{"public", "", 0}, {"Indian co-manager", f.tIndianCoMgr, 0}, {"officer", f.tOfficer, draft.ID}} {
+		var doc apiCallDoc
+		f.c.call("GET", path, tc.token, nil, http.StatusOK).decode(&doc)
+		for _, ex := range [][]apiExclusionDoc{doc.ExcludedCountries, doc.Rules.Excluded} {
+			got := int64(0)
+			if len(ex) == 1 && ex[0].RedirectCallID != nil {
+				got = *ex[0].RedirectCallID
+			}
+			if len(ex) != 1 || ex[0].Country != "MA" || got != tc.want {
+				t.Errorf("%s: got exclusions %+v, redirect %d; want MA, redirect %d", tc.who, ex, got, tc.want)
+			}
+		}
+		var el apiEligibilityDoc
+		f.c.call("POST", path+"/eligibility", tc.token, map[string]any{"countries": []string{"MA"}}, http.StatusOK).decode(&el)
+		for _, r := range el.Results {
+			if r.Rule != "excluded_country" {
+				continue
+			}
+			got := int64(0)
+			if r.RedirectCallID != nil {
+				got = *r.RedirectCallID
+			}
+			if got != tc.want || (tc.want == 0) != strings.Contains(r.Message, "exclu") {
+				t.Errorf("%s: eligibility got %+v; want redirect %d", tc.who, r, tc.want)
+			}
+		}
+	}
+
+	// The Indian co-manager sends back the call as read: the redirect stays.
+	var doc apiCallDoc
+	f.c.call("GET", path, f.tIndianCoMgr, nil, http.StatusOK).decode(&doc)
+	upd := apiCallRequestOf(med)
+	upd["rules"].(map[string]any)["excluded"] = []any{map[string]any{"country": "MA", "redirect_call_id": nil}}
+	upd["updated_at"] = doc.UpdatedAt
+	f.c.call("PUT", path, f.tIndianCoMgr, upd, http.StatusOK)
+	stored, err := f.db.Call(ctx, med.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Rules.Excluded) != 1 || stored.Rules.Excluded[0].RedirectCallID != draft.ID {
+		t.Errorf("after the co-manager's update: got exclusions %+v; want MA → %d", stored.Rules.Excluded, draft.ID)
+	}
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -39,24 +38,6 @@ func regionName(code string) string {
 // callDocumentCodes are the documents a call usually requires, offered in
 // the form; a call may require others, which are kept.
 var callDocumentCodes = []string{"council_deliberation", "letters_of_intent", "budget", "partner_agreement"}
-
-// callText picks what a call says in lang: that language when the call has
-// it, else French. The second result is the language shown.
-func callText(c *coopdec.Call, lang string) (coopdec.CallText, string) {
-	if t, ok := c.Texts[lang]; ok && strings.TrimSpace(t.Title) != "" {
-		return t, lang
-	}
-	return c.Texts["fr"], "fr"
-}
-
-// programmeName names a programme in lang, in French when it has no name in
-// lang.
-func programmeName(p coopdec.Programme, lang string) string {
-	if n := p.Names[lang]; n != "" {
-		return n
-	}
-	return p.Names["fr"]
-}
 
 // placeNames names countries and groups in lang, sorted as readers of lang
 // sort. spell lists the members of small groups (the Mediterranean fund's
@@ -162,7 +143,7 @@ type callRef struct{ refData }
 func (d callRef) ThemeName(t coopdec.Theme) string { return t.Name(d.lang) }
 
 // ProgrammeName names a programme in the reader's language.
-func (d callRef) ProgrammeName(p coopdec.Programme) string { return programmeName(p, d.lang) }
+func (d callRef) ProgrammeName(p coopdec.Programme) string { return p.Name(d.lang) }
 
 // RegionName names a région by its INSEE code.
 func (d callRef) RegionName(code string) string { return regionName(code) }
@@ -237,9 +218,9 @@ func (s *Server) callSearchPage(w http.ResponseWriter, r *http.Request) {
 	now := s.db.Now()
 	for i := range calls {
 		c := &calls[i]
-		text, tl := callText(c, lang)
+		text, tl := c.Text(lang)
 		row := callRow{ID: c.ID, Reference: c.Reference, Title: text.Title, TitleLang: tl, Fallback: tl != lang,
-			Summary: text.Summary, Programme: programmeName(progs[c.ProgrammeID], lang),
+			Summary: text.Summary, Programme: progs[c.ProgrammeID].Name(lang),
 			Status: coopdec.CallStatusAt(c, now), Deadline: newInstant(c.Deadline), Left: s.timeLeft(lang, c.Deadline, now)}
 		for _, code := range c.Themes {
 			if t, ok := coopdec.ThemeByCode(code); ok {
@@ -284,20 +265,12 @@ func (s *Server) countriesSummary(lang string, codes []string) string {
 	return strings.Join(names, ", ")
 }
 
-// callPathID reads the call id of the path; a malformed one is a call that
-// does not exist.
-func callPathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
-	}
-	return id, nil
-}
-
-// viewableCall loads the call of the path if the reader may see it; a
-// draft the reader may not see is answered exactly as a missing call.
+// viewableCall loads the call named by the path's id if the reader may see
+// it; a malformed id, or a draft or call not published yet that the reader
+// may not see, is answered exactly as a missing call. The pages and the API
+// both use it.
 func (s *Server) viewableCall(r *http.Request) (*coopdec.Call, error) {
-	id, err := callPathID(r)
+	id, err := apiPathID(r, "id", "call.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +390,7 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 	if l := r.URL.Query().Get("lang"); l != "" && coopdec.ValidLanguage(l) {
 		want = l
 	}
-	d.Text, d.TextLang = callText(c, want)
+	d.Text, d.TextLang = c.Text(want)
 	d.Fallback = d.TextLang != want
 	for _, l := range coopdec.Languages {
 		if _, ok := c.Texts[l]; ok && l != d.TextLang {
@@ -435,7 +408,7 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 	}
 	for _, p := range progs {
 		if p.ID == c.ProgrammeID {
-			d.Programme = programmeName(p, lang)
+			d.Programme = p.Name(lang)
 		}
 	}
 	for _, code := range c.Themes {
@@ -464,9 +437,11 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 		d.Funders = append(d.Funders, row)
 	}
 
-	if d.Rules, err = s.ruleLines(ctx, u, lang, c, now); err != nil {
+	targets, err := s.redirectTargets(ctx, u, c)
+	if err != nil {
 		return nil, err
 	}
+	d.Rules = s.ruleLines(lang, c, targets)
 	for _, doc := range c.Rules.RequiredDocuments {
 		d.Documents = append(d.Documents, s.documentName(lang, doc))
 	}
@@ -502,7 +477,7 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 	if ok {
 		d.Applicant = true
 		el := coopdec.CheckEligibility(c.Rules, c.Themes, facts)
-		d.Results, d.Eligible = s.resultRows(lang, el), el.Eligible()
+		d.Results, d.Eligible = s.resultRows(lang, el, targets), el.Eligible()
 	}
 
 	d.CanEdit = coopdec.CanEditCall(u, c)
@@ -537,7 +512,8 @@ func (s *Server) authorityTypeNames(lang string, types []coopdec.AuthorityType) 
 
 // ruleLines says a call's rules in plain words, in the order an applicant
 // checks them.
-func (s *Server) ruleLines(ctx context.Context, u *coopdec.User, lang string, c *coopdec.Call, now time.Time) ([]ruleLine, error) {
+// Redirects link only to the calls of targets the reader may see.
+func (s *Server) ruleLines(lang string, c *coopdec.Call, targets *redirectTargets) []ruleLine {
 	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
 	r := c.Rules
 	var out []ruleLine
@@ -550,14 +526,10 @@ func (s *Server) ruleLines(ctx context.Context, u *coopdec.User, lang string, c 
 	for _, e := range r.Excluded {
 		name := coopdec.Country{Code: e.Country}.Name(lang)
 		line := ruleLine{Text: t("callpages.rule.excluded", name)}
-		if e.RedirectCallID != 0 {
-			if rc, err := s.db.Call(ctx, e.RedirectCallID); err == nil && coopdec.CanViewCall(u, rc, now) {
-				text, _ := callText(rc, lang)
-				line.Text = t("callpages.rule.excluded.redirect", name)
-				line.LinkHref, line.LinkText = "/appels/"+strconv.FormatInt(rc.ID, 10), text.Title
-			} else if err != nil && coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
-				return nil, err
-			}
+		if rc := targets.visible[e.RedirectCallID]; rc != nil {
+			text, _ := rc.Text(lang)
+			line.Text = t("callpages.rule.excluded.redirect", name)
+			line.LinkHref, line.LinkText = "/appels/"+strconv.FormatInt(rc.ID, 10), text.Title
 		}
 		out = append(out, line)
 	}
@@ -598,12 +570,14 @@ func (s *Server) ruleLines(ctx context.Context, u *coopdec.User, lang string, c 
 	if r.NoOverdueReports {
 		add("callpages.rule.no_overdue_reports")
 	}
-	return out, nil
+	return out
 }
 
-// resultRows renders an eligibility check in lang.
-func (s *Server) resultRows(lang string, el coopdec.Eligibility) []resultRow {
+// resultRows renders an eligibility check in lang, with a link to the call
+// to apply to instead only when targets says the reader may see it.
+func (s *Server) resultRows(lang string, el coopdec.Eligibility, targets *redirectTargets) []resultRow {
 	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
+	el = el.HideRedirects(targets.Visible)
 	rows := make([]resultRow, 0, len(el.Results))
 	for _, res := range el.Results {
 		row := resultRow{Rule: res.Rule, Status: res.Status, Message: res.Message(lang, t),

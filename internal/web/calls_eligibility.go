@@ -45,19 +45,21 @@ func (s *Server) callEligibilityPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := info(r).lang
 	q := r.URL.Query()
-	text, _ := callText(c, lang)
+	text, _ := c.Text(lang)
 	d := &callEligibilityData{callRef: callRef{refData{lang}}, form: q, Call: c, Title: text.Title}
 	d.docName = func(code string) string { return s.documentName(lang, code) }
-	allowed, _ := coopdec.ExpandCountries(c.Rules.Countries)
+	// Excluded countries stay among the others: choosing one shows where
+	// to apply instead.
+	allowed := coopdec.EligibleCountries(c.Rules)
 	for _, co := range coopdec.SortedCountries(lang) {
-		if co.Code == "FR" {
-			continue
-		}
-		if len(allowed) > 0 && slices.Contains(allowed, co.Code) {
+		if _, ok := slices.BinarySearch(allowed, co.Code); ok {
 			d.Eligible = append(d.Eligible, co)
-		} else {
+		} else if co.Code != "FR" {
 			d.Others = append(d.Others, co)
 		}
+	}
+	if len(d.Others) == 0 { // every country qualifies: one plain list
+		d.Eligible, d.Others = nil, d.Eligible
 	}
 	for _, code := range c.Themes {
 		if t, ok := coopdec.ThemeByCode(code); ok {
@@ -87,8 +89,13 @@ func (s *Server) callEligibilityPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "call_eligibility", v)
 		return
 	}
+	targets, err := s.redirectTargets(ctx, currentUser(r), c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	el := coopdec.CheckEligibility(c.Rules, c.Themes, facts)
-	d.Results, d.Passed, d.Checked = s.resultRows(lang, el), el.Eligible(), len(q) > 0
+	d.Results, d.Passed, d.Checked = s.resultRows(lang, el, targets), el.Eligible(), len(q) > 0
 	s.render(w, r, http.StatusOK, "call_eligibility", v)
 }
 

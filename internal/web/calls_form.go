@@ -108,7 +108,7 @@ func (s *Server) callFormView(r *http.Request, c *coopdec.Call, form url.Values)
 		if c != nil && calls[i].ID == c.ID {
 			continue
 		}
-		text, _ := callText(&calls[i], lang)
+		text, _ := calls[i].Text(lang)
 		d.Calls = append(d.Calls, callChoice{ID: calls[i].ID, Label: calls[i].Reference + " — " + text.Title})
 	}
 	d.Documents = slices.Clone(callDocumentCodes)
@@ -370,7 +370,10 @@ func (s *Server) callCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))
 		return
 	}
-	_ = r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		s.error(w, r, coopdec.Errorf(coopdec.EINVALID, "callpages.form.unreadable"))
+		return
+	}
 	c, parsed := callFromForm(r.PostForm)
 	c.UpdatedAt = time.Time{}
 	var err error

@@ -158,3 +158,68 @@ func (s *Server) applicantFacts(ctx context.Context, u *coopdec.User) (coopdec.A
 	}
 	return f, false, nil
 }
+
+// redirectTargets are the calls that exclusions send applicants to, loaded
+// once per request, split by whether the reader may see them: a link to a
+// draft would reveal it, and a link to a missing call leads nowhere.
+type redirectTargets struct {
+	visible map[int64]*coopdec.Call
+	hidden  map[int64]bool // exist, but the reader may not see them
+}
+
+// redirectTargets loads the redirect targets of calls for u.
+func (s *Server) redirectTargets(ctx context.Context, u *coopdec.User, calls ...*coopdec.Call) (*redirectTargets, error) {
+	rt := &redirectTargets{visible: map[int64]*coopdec.Call{}, hidden: map[int64]bool{}}
+	now := s.db.Now()
+	for _, c := range calls {
+		for _, e := range c.Rules.Excluded {
+			id := e.RedirectCallID
+			if id == 0 || rt.visible[id] != nil || rt.hidden[id] {
+				continue
+			}
+			target, err := s.db.Call(ctx, id)
+			switch {
+			case coopdec.ErrorCode(err) == coopdec.ENOTFOUND:
+				continue
+			case err != nil:
+				return nil, err
+			case coopdec.CanViewCall(u, target, now):
+				rt.visible[id] = target
+			default:
+				rt.hidden[id] = true
+			}
+		}
+	}
+	return rt, nil
+}
+
+// Visible reports whether the reader may follow a redirect to the call id.
+func (rt *redirectTargets) Visible(id int64) bool { return rt.visible[id] != nil }
+
+// exclusions returns es without the redirects the reader may not follow.
+func (rt *redirectTargets) exclusions(es []coopdec.Exclusion) []coopdec.Exclusion {
+	out := make([]coopdec.Exclusion, len(es))
+	for i, e := range es {
+		if e.RedirectCallID != 0 && !rt.Visible(e.RedirectCallID) {
+			e.RedirectCallID = 0
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// keepHidden puts back into next the redirects of old the editor could not
+// see, and so could not send back: an exclusion of the same country sent
+// without a redirect keeps its hidden one rather than losing it.
+func (rt *redirectTargets) keepHidden(old, next []coopdec.Exclusion) {
+	for i, e := range next {
+		if e.RedirectCallID != 0 {
+			continue
+		}
+		for _, o := range old {
+			if rt.hidden[o.RedirectCallID] && strings.EqualFold(strings.TrimSpace(o.Country), strings.TrimSpace(e.Country)) {
+				next[i].RedirectCallID = o.RedirectCallID
+			}
+		}
+	}
+}

@@ -687,3 +687,63 @@ func TestParsePercentAndTime(t *testing.T) {
 		t.Error("form formatting")
 	}
 }
+
+// TestCallHiddenRedirect: a call that sends Morocco to a draft links to it
+// only for those who may see the draft, on the call page and in the
+// simulator alike.
+func TestCallHiddenRedirect(t *testing.T) {
+	f := newPageFixture(t)
+	now := f.e.db.Now()
+	c := &coopdec.Call{ProgrammeID: f.med.ID, Reference: "FRCDM-PACA-02", Status: coopdec.CallPublished,
+		Texts: map[string]coopdec.CallText{"fr": {Title: "Fonds régional pour la Méditerranée, deuxième édition"}},
+		Rules: coopdec.EligibilityRules{Countries: []string{"group:south_east_mediterranean"},
+			Excluded: []coopdec.Exclusion{{Country: "MA", RedirectCallID: f.draft.ID}}},
+		PublishAt: now.Add(-48 * time.Hour), OpensAt: now.Add(-24 * time.Hour), Deadline: now.Add(30 * 24 * time.Hour)}
+	if err := f.e.db.CreateCall(context.Background(), c, coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	link := fmt.Sprintf(`href="/appels/%d"`, f.draft.ID)
+	q := url.Values{"countries": {"MA"}}
+	pages := []string{fmt.Sprintf("/appels/%d", c.ID), fmt.Sprintf("/appels/%d/eligibilite?%s", c.ID, q.Encode())}
+	for _, tc := range []struct {
+		who  string
+		c    *client
+		want bool
+	}{
+		{"public", f.e.client(), false}, {"Indian co-manager", f.as(f.indiaUser), false},
+		{"officer", f.as(f.officer), true}, {"Brazilian co-manager", f.as(f.brazilUser), true},
+	} {
+		for _, path := range pages {
+			b := f.page(tc.c, path, http.StatusOK)
+			if got := strings.Contains(b, link); got != tc.want {
+				t.Errorf("%s, %s: link to the draft shown %v; want %v", tc.who, path, got, tc.want)
+			}
+			// The call page names the call to apply to; the simulator only links to it.
+			if got := strings.Contains(b, "Deuxième appel franco-brésilien"); got != (tc.want && path == pages[0]) {
+				t.Errorf("%s, %s: the draft's title shown %v", tc.who, path, got)
+			}
+		}
+		b := f.page(tc.c, pages[1], http.StatusOK)
+		if got := strings.Contains(b, "relève d&#39;un autre appel"); got != tc.want {
+			t.Errorf("%s: simulator says another call handles Morocco: %v; want %v", tc.who, got, tc.want)
+		}
+	}
+}
+
+// TestCallFormUnreadable: a form that cannot be read is answered plainly,
+// on creation as on edition, and creates nothing.
+func TestCallFormUnreadable(t *testing.T) {
+	f := newPageFixture(t)
+	officer := f.as(f.officer)
+	for _, path := range []string{"/appels", fmt.Sprintf("/appels/%d", f.indiaCall.ID)} {
+		req, _ := http.NewRequest("POST", f.e.ts.URL+path, strings.NewReader("reference=%zz&texts.fr.title=Appel"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Origin", f.e.ts.URL)
+		res := officer.do(req)
+		b := body(t, res)
+		if res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "illisible") {
+			t.Errorf("POST %s unreadable: got %d; want 400 or 422 saying the form is unreadable\n%s", path, res.StatusCode, pageExcerpt(b))
+		}
+	}
+}

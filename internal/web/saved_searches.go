@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,10 +70,9 @@ type savedItem struct {
 	Invalid bool     // its query no longer reads (a theme was withdrawn…)
 }
 
-// Link runs the search on the calls page. The query was encoded by
-// url.Values.Encode when saved, so it is safe as it is; html/template
-// would otherwise escape its = and &.
-func (it savedItem) Link() template.URL { return template.URL("/appels?" + it.Query) }
+// Link runs the search on the calls page. A plain string: html/template
+// keeps a query's = and & in an href and escapes what must be.
+func (it savedItem) Link() string { return "/appels?" + it.Query }
 
 func (s *Server) savedItems(ctx context.Context, lang string, list []sqldb.SavedSearch) ([]savedItem, error) {
 	progs, err := s.db.Programmes(ctx)
@@ -120,9 +118,7 @@ func (s *Server) describeSearch(ctx context.Context, lang string, cs callSearch,
 		name := "#" + strconv.FormatInt(f.ProgrammeID, 10)
 		for _, p := range progs {
 			if p.ID == f.ProgrammeID {
-				if name = p.Names[lang]; name == "" {
-					name = p.Names["fr"]
-				}
+				name = p.Name(lang)
 			}
 		}
 		out = append(out, t("saved.filter.programme", name))

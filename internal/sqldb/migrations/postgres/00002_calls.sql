@@ -57,6 +57,9 @@ CREATE TABLE calls (
     deadline      TIMESTAMPTZ,
     evaluation_at TIMESTAMPTZ,
     results_at    TIMESTAMPTZ,
+    -- When the call first became public: max(publish_at, the moment it left
+    -- draft), NULL until then; what the digest calls new.
+    public_at     TIMESTAMPTZ,
     rules         TEXT NOT NULL DEFAULT '{}',
     search        TSVECTOR NOT NULL DEFAULT ''::tsvector,
     created_at    TIMESTAMPTZ NOT NULL,
@@ -67,6 +70,7 @@ CREATE INDEX calls_status_deadline ON calls (status, deadline);
 CREATE INDEX calls_status_opens ON calls (status, opens_at);
 CREATE INDEX calls_deadline ON calls (deadline);
 CREATE INDEX calls_publish ON calls (publish_at);
+CREATE INDEX calls_public ON calls (public_at);
 CREATE INDEX calls_search ON calls USING gin (search);
 
 CREATE TABLE call_texts (

@@ -27,6 +27,9 @@ CREATE TABLE calls (
     deadline      TIMESTAMP,
     evaluation_at TIMESTAMP,
     results_at    TIMESTAMP,
+    -- When the call first became public: max(publish_at, the moment it left
+    -- draft), NULL until then; what the digest calls new.
+    public_at     TIMESTAMP,
     rules         TEXT NOT NULL DEFAULT '{}',
     created_at    TIMESTAMP NOT NULL,
     updated_at    TIMESTAMP NOT NULL
@@ -36,6 +39,7 @@ CREATE INDEX calls_status_deadline ON calls (status, deadline);
 CREATE INDEX calls_status_opens ON calls (status, opens_at);
 CREATE INDEX calls_deadline ON calls (deadline);
 CREATE INDEX calls_publish ON calls (publish_at);
+CREATE INDEX calls_public ON calls (public_at);
 
 CREATE TABLE call_texts (
     call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
