@@ -291,24 +291,8 @@ func loadCalls(ctx context.Context, db *sqldb.DB, orgIDs map[string]int64, now t
 	for k, v := range orgIDs {
 		ids[k] = v
 	}
-	for _, spec := range callOrganisations {
-		if ids[spec.key] != 0 {
-			continue
-		}
-		o := spec.org
-		existing, err := findByName(ctx, db, o)
-		switch coopdec.ErrorCode(err) {
-		case "":
-			ids[spec.key] = existing.ID
-			continue
-		case coopdec.ENOTFOUND:
-		default:
-			return err
-		}
-		if err := db.CreateOrganisation(ctx, &o, system); err != nil {
-			return fmt.Errorf("demo: organisation %s: %w", spec.key, err)
-		}
-		ids[spec.key] = o.ID
+	if err := ensureOrganisations(ctx, db, callOrganisations, ids); err != nil {
+		return err
 	}
 
 	programmes := map[string]int64{}

@@ -93,29 +93,10 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 		return err
 	}
 	ids := map[string]int64{}
-	system := coopdec.Actor{}
-	for _, spec := range organisations {
-		o := spec.org
-		var existing *coopdec.Organisation
-		var err error
-		if o.SIREN != "" {
-			existing, err = db.OrganisationBySIREN(ctx, o.SIREN)
-		} else {
-			existing, err = findByName(ctx, db, o)
-		}
-		switch coopdec.ErrorCode(err) {
-		case "":
-			ids[spec.key] = existing.ID
-			continue
-		case coopdec.ENOTFOUND:
-		default:
-			return err
-		}
-		if err := db.CreateOrganisation(ctx, &o, system); err != nil {
-			return fmt.Errorf("demo: organisation %s: %w", spec.key, err)
-		}
-		ids[spec.key] = o.ID
+	if err := ensureOrganisations(ctx, db, organisations, ids); err != nil {
+		return err
 	}
+	system := coopdec.Actor{}
 	if err := loadCalls(ctx, db, ids, db.Now()); err != nil {
 		return err
 	}
@@ -144,6 +125,38 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// ensureOrganisations finds each organisation of specs (by SIREN, else by
+// name) or creates it, and records its id under its key; keys already in ids
+// are left alone.
+func ensureOrganisations(ctx context.Context, db *sqldb.DB, specs []orgSpec, ids map[string]int64) error {
+	for _, spec := range specs {
+		if ids[spec.key] != 0 {
+			continue
+		}
+		o := spec.org
+		var existing *coopdec.Organisation
+		var err error
+		if o.SIREN != "" {
+			existing, err = db.OrganisationBySIREN(ctx, o.SIREN)
+		} else {
+			existing, err = findByName(ctx, db, o)
+		}
+		switch coopdec.ErrorCode(err) {
+		case "":
+			ids[spec.key] = existing.ID
+			continue
+		case coopdec.ENOTFOUND:
+		default:
+			return err
+		}
+		if err := db.CreateOrganisation(ctx, &o, coopdec.Actor{}); err != nil {
+			return fmt.Errorf("demo: organisation %s: %w", spec.key, err)
+		}
+		ids[spec.key] = o.ID
 	}
 	return nil
 }
