@@ -679,3 +679,22 @@ func TestEligibleCountries(t *testing.T) {
 		})
 	}
 }
+
+// TestNothingKnownFailsNothing checks, on every demo call, that an
+// application of which nothing is known yet fails no rule: each rule the
+// call sets answers "not yet known", and the call names where projects may
+// take place.
+func TestNothingKnownFailsNothing(t *testing.T) {
+	for _, dc := range demoCalls {
+		el := CheckEligibility(dc.rules, dc.themes, ApplicationFacts{})
+		if failed := el.Failed(); len(failed) != 0 {
+			t.Errorf("%s: an empty application fails %v; want every rule unknown", dc.name, failed)
+		}
+		if el.Eligible() {
+			t.Errorf("%s: an empty application is eligible; want it not yet known", dc.name)
+		}
+		if len(EligibleCountries(dc.rules)) == 0 {
+			t.Errorf("%s: no country where a project may take place", dc.name)
+		}
+	}
+}
