@@ -136,5 +136,39 @@ type Amendment struct {
 	At       time.Time
 	AuthorID int64
 	Reason   string
-	Changes  string // a readable summary of what changed
+	Changes  []CallChange
+}
+
+// Kinds of CallChange value, which say how to read Old and New.
+const (
+	ChangeDate    = "date"    // an instant, RFC 3339 in UTC
+	ChangeMoney   = "money"   // euro cents
+	ChangePercent = "percent" // basis points (10000 = 100 %)
+	ChangeText    = "text"    // free text, in the language its field names
+	ChangeList    = "list"    // codes or organisation IDs, comma-separated
+	ChangePlain   = "plain"   // a code, number or boolean
+)
+
+// CallChange is one change an amendment made, in machine values, so that a
+// page can show it in its reader's language and time zone. An empty value
+// is one not set: no date, no limit, no such funder or text.
+type CallChange struct {
+	// Field is a stable code: reference, programme (an ID), decision_rule,
+	// publish_at, opens_at, deadline, evaluation_at, results_at, status,
+	// text.<lang> (the title, when a language is added or removed),
+	// text.<lang>.title, text.<lang>.summary, text.<lang>.body, co_managers,
+	// funders (their order), funder.<orgID> (added or removed: the ID),
+	// funder.<orgID>.envelope, funder.<orgID>.share, themes, rules.<field>.
+	Field string
+	Kind  string
+	Old   string
+	New   string
+}
+
+// String writes c in a neutral form, for logs and the audit trail.
+func (c CallChange) String() string {
+	if c.Field == "" {
+		return c.New
+	}
+	return c.Field + ": " + c.Old + " → " + c.New
 }

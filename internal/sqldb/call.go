@@ -161,8 +161,8 @@ func (db *DB) createCall(ctx context.Context, tx *sql.Tx, c *coopdec.Call, idx c
 // UpdateCall validates and stores a call's new content: everything but its
 // status, which SetCallStatus changes (the clock's part of it, open or
 // closed, follows the new dates). Once the call is open (coopdec.IsAmendment)
-// any change is an amendment: it needs a reason and is recorded with a
-// summary of what changed, for the call page. An update that changes nothing
+// any change is an amendment: it needs a reason and is recorded with
+// what changed (callChanges), for the call page. An update that changes nothing
 // does nothing. When c.UpdatedAt is set, it must match the stored call's, so
 // that an officer does not overwrite a change made since they loaded it.
 func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Actor, reason string) error {
@@ -184,11 +184,7 @@ func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Act
 		if err := checkCallReferences(ctx, tx, c); err != nil {
 			return err
 		}
-		names, err := organisationNames(ctx, tx, slices.Concat(old.CoManagers, c.CoManagers, funderIDs(old), funderIDs(c)))
-		if err != nil {
-			return err
-		}
-		changes := callChanges(old, c, names)
+		changes := callChanges(old, c)
 		if len(changes) == 0 {
 			c.UpdatedAt = old.UpdatedAt
 			return nil
@@ -201,7 +197,8 @@ func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Act
 		// Only a status change the new dates cause belongs to the amendment,
 		// not the stored status catching up with the clock.
 		if c.Status = clockStatus(c, now); c.Status != clockStatus(old, now) {
-			changes = append(changes, "status: "+string(clockStatus(old, now))+" → "+string(c.Status))
+			changes = append(changes, coopdec.CallChange{Field: "status", Kind: coopdec.ChangePlain,
+				Old: string(clockStatus(old, now)), New: string(c.Status)})
 		}
 		rules, err := marshalRules(c.Rules)
 		if err != nil {
@@ -227,12 +224,20 @@ func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Act
 			return err
 		}
 		if amendment {
+			stored, err := marshalChanges(changes)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO call_amendments (call_id, at, author_id, reason, changes)
-				VALUES ($1, $2, $3, $4, $5)`, c.ID, now, nullID(actor.UserID), reason, strings.Join(changes, "\n")); err != nil {
+				VALUES ($1, $2, $3, $4, $5)`, c.ID, now, nullID(actor.UserID), reason, stored); err != nil {
 				return err
 			}
 		}
-		return db.audit(ctx, tx, actor, coopdec.AuditCallUpdate, callSubject(c.ID), strings.Join(changes, "; "))
+		lines := make([]string, len(changes))
+		for i, ch := range changes {
+			lines[i] = ch.String()
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditCallUpdate, callSubject(c.ID), strings.Join(lines, "; "))
 	})
 }
 
@@ -407,8 +412,12 @@ func (db *DB) CallAmendments(ctx context.Context, callID int64) ([]coopdec.Amend
 	var out []coopdec.Amendment
 	for rows.Next() {
 		var a coopdec.Amendment
-		if err := rows.Scan(&a.ID, &a.CallID, &a.At, &a.AuthorID, &a.Reason, &a.Changes); err != nil {
+		var changes string
+		if err := rows.Scan(&a.ID, &a.CallID, &a.At, &a.AuthorID, &a.Reason, &changes); err != nil {
 			return nil, translate(err)
+		}
+		if a.Changes, err = unmarshalChanges(changes); err != nil {
+			return nil, fmt.Errorf("amendment %d: unable to read its changes: %w", a.ID, err)
 		}
 		a.At = a.At.UTC()
 		out = append(out, a)
@@ -778,30 +787,25 @@ func marshalRules(r coopdec.EligibilityRules) (string, error) {
 	return string(b), nil
 }
 
-// callChanges describes, one line per change, how a call differs from old:
-// what an amendment records and the call page shows. Values are written in
-// a neutral form (ISO dates in UTC, amounts in EUR, shares in %), since the
-// page may be read in any language.
-func callChanges(old, c *coopdec.Call, orgNames map[int64]string) []string {
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	org := func(id int64) string {
-		if name, ok := orgNames[id]; ok {
-			return name + " (#" + strconv.FormatInt(id, 10) + ")"
-		}
-		return "#" + strconv.FormatInt(id, 10)
+// callChanges lists how a call differs from old: what an amendment records
+// and the call page shows. Values are machine values (coopdec.CallChange),
+// since the page may be read in any language and zone.
+func callChanges(old, c *coopdec.Call) []coopdec.CallChange {
+	var out []coopdec.CallChange
+	add := func(field, kind, was, now string) {
+		out = append(out, coopdec.CallChange{Field: field, Kind: kind, Old: was, New: now})
 	}
 	if old.Reference != c.Reference {
-		add("reference: %s → %s", old.Reference, c.Reference)
+		add("reference", coopdec.ChangePlain, old.Reference, c.Reference)
 	}
 	if old.ProgrammeID != c.ProgrammeID {
-		add("programme: #%d → #%d", old.ProgrammeID, c.ProgrammeID)
+		add("programme", coopdec.ChangePlain, idString(old.ProgrammeID), idString(c.ProgrammeID))
 	}
 	if old.DecisionRule != c.DecisionRule {
-		add("decision_rule: %s → %s", old.DecisionRule, c.DecisionRule)
+		add("decision_rule", coopdec.ChangePlain, string(old.DecisionRule), string(c.DecisionRule))
 	}
 	dates := []struct {
-		name     string
+		field    string
 		old, new time.Time
 	}{
 		{"publish_at", old.PublishAt, c.PublishAt},
@@ -812,12 +816,12 @@ func callChanges(old, c *coopdec.Call, orgNames map[int64]string) []string {
 	}
 	for _, d := range dates {
 		if !d.old.Equal(d.new) {
-			add("%s: %s → %s", d.name, formatTime(d.old), formatTime(d.new))
+			add(d.field, coopdec.ChangeDate, changeTime(d.old), changeTime(d.new))
 		}
 	}
 
 	langs := slices.Sorted(maps.Keys(c.Texts))
-	for lang := range old.Texts {
+	for _, lang := range slices.Sorted(maps.Keys(old.Texts)) {
 		if _, ok := c.Texts[lang]; !ok {
 			langs = append(langs, lang)
 		}
@@ -827,78 +831,70 @@ func callChanges(old, c *coopdec.Call, orgNames map[int64]string) []string {
 		b, inNew := c.Texts[lang]
 		switch {
 		case !inOld:
-			add("text (%s): added %q", lang, b.Title)
+			add("text."+lang, coopdec.ChangeText, "", b.Title)
 		case !inNew:
-			add("text (%s): removed", lang)
+			add("text."+lang, coopdec.ChangeText, a.Title, "")
 		default:
 			if a.Title != b.Title {
-				add("title (%s): %q → %q", lang, a.Title, b.Title)
+				add("text."+lang+".title", coopdec.ChangeText, a.Title, b.Title)
 			}
 			if a.Summary != b.Summary {
-				add("summary (%s): changed", lang)
+				add("text."+lang+".summary", coopdec.ChangeText, a.Summary, b.Summary)
 			}
 			if a.Body != b.Body {
-				add("body (%s): changed", lang)
+				add("text."+lang+".body", coopdec.ChangeText, a.Body, b.Body)
 			}
 		}
 	}
 
-	membersChanged := false
-	for _, id := range c.CoManagers {
-		if !slices.Contains(old.CoManagers, id) {
-			add("co_managers: added %s", org(id))
-			membersChanged = true
-		}
-	}
-	for _, id := range old.CoManagers {
-		if !slices.Contains(c.CoManagers, id) {
-			add("co_managers: removed %s", org(id))
-			membersChanged = true
-		}
-	}
-	if !membersChanged && !slices.Equal(old.CoManagers, c.CoManagers) {
-		add("co_managers: reordered")
+	if !slices.Equal(old.CoManagers, c.CoManagers) {
+		add("co_managers", coopdec.ChangeList, idList(old.CoManagers), idList(c.CoManagers))
 	}
 
 	oldFunders := map[int64]coopdec.Funder{}
 	for _, f := range old.Funders {
 		oldFunders[f.OrganisationID] = f
 	}
-	membersChanged = false
+	membersChanged := false
 	for _, f := range c.Funders {
+		id := idString(f.OrganisationID)
 		was, ok := oldFunders[f.OrganisationID]
 		if !ok {
-			add("funders: added %s, envelope %s, share %s", org(f.OrganisationID), formatCents(f.EnvelopeCents), formatBP(f.ShareBP))
+			add("funder."+id, coopdec.ChangePlain, "", id)
+			add("funder."+id+".envelope", coopdec.ChangeMoney, "", strconv.FormatInt(f.EnvelopeCents, 10))
+			add("funder."+id+".share", coopdec.ChangePercent, "", strconv.Itoa(f.ShareBP))
 			membersChanged = true
 			continue
 		}
 		if was.EnvelopeCents != f.EnvelopeCents {
-			add("funder %s envelope: %s → %s", org(f.OrganisationID), formatCents(was.EnvelopeCents), formatCents(f.EnvelopeCents))
+			add("funder."+id+".envelope", coopdec.ChangeMoney, strconv.FormatInt(was.EnvelopeCents, 10), strconv.FormatInt(f.EnvelopeCents, 10))
 		}
 		if was.ShareBP != f.ShareBP {
-			add("funder %s share: %s → %s", org(f.OrganisationID), formatBP(was.ShareBP), formatBP(f.ShareBP))
+			add("funder."+id+".share", coopdec.ChangePercent, strconv.Itoa(was.ShareBP), strconv.Itoa(f.ShareBP))
 		}
 	}
 	for _, id := range funderIDs(old) {
 		if !slices.Contains(funderIDs(c), id) {
-			add("funders: removed %s", org(id))
+			add("funder."+idString(id), coopdec.ChangePlain, idString(id), "")
 			membersChanged = true
 		}
 	}
 	if !membersChanged && !slices.Equal(funderIDs(old), funderIDs(c)) {
-		add("funders: reordered")
+		add("funders", coopdec.ChangeList, idList(funderIDs(old)), idList(funderIDs(c)))
 	}
 
-	if !slices.Equal(old.Themes, c.Themes) {
-		add("themes: %s → %s", formatList(old.Themes), formatList(c.Themes))
+	// Themes are a set: the form lists them in the catalogue's order, which
+	// need not be the stored one, and a new order is no amendment.
+	if !slices.Equal(slices.Sorted(slices.Values(old.Themes)), slices.Sorted(slices.Values(c.Themes))) {
+		add("themes", coopdec.ChangeList, strings.Join(old.Themes, ","), strings.Join(c.Themes, ","))
 	}
 	return append(out, rulesChanges(old.Rules, c.Rules)...)
 }
 
 // rulesChanges compares rules field by field, so that a field added to
 // EligibilityRules is covered without more code here.
-func rulesChanges(old, c coopdec.EligibilityRules) []string {
-	var out []string
+func rulesChanges(old, c coopdec.EligibilityRules) []coopdec.CallChange {
+	var out []coopdec.CallChange
 	ov, nv := reflect.ValueOf(canonicalRules(old)), reflect.ValueOf(canonicalRules(c))
 	t := ov.Type()
 	for i := range t.NumField() {
@@ -907,7 +903,8 @@ func rulesChanges(old, c coopdec.EligibilityRules) []string {
 			continue
 		}
 		name := t.Field(i).Name
-		out = append(out, "rules."+ruleName(name)+": "+formatRule(name, a)+" → "+formatRule(name, b))
+		out = append(out, coopdec.CallChange{Field: "rules." + ruleName(name), Kind: ruleKind(name, a),
+			Old: ruleValue(a), New: ruleValue(b)})
 	}
 	return out
 }
@@ -921,25 +918,25 @@ func ruleName(field string) string {
 	return strings.ToLower(wordStart.ReplaceAllString(field, "${1}${3}_${2}${4}"))
 }
 
-func formatRule(field string, v reflect.Value) string {
+func ruleKind(field string, v reflect.Value) string {
 	switch {
 	case strings.HasSuffix(field, "Cents") && v.CanInt():
-		if v.Int() == 0 {
-			return "none"
-		}
-		return formatCents(v.Int())
+		return coopdec.ChangeMoney
 	case strings.HasSuffix(field, "BP") && v.CanInt():
-		if v.Int() == 0 {
-			return "none"
-		}
-		return formatBP(int(v.Int()))
+		return coopdec.ChangePercent
+	case v.Kind() == reflect.Slice:
+		return coopdec.ChangeList
 	}
+	return coopdec.ChangePlain
+}
+
+// ruleValue writes a rule's value as a machine value: its zero, which means
+// no limit or no condition, as empty, but false as false; an exclusion as
+// its country, with ":" and the call it redirects to if any.
+func ruleValue(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.Bool:
-		if v.Bool() {
-			return "yes"
-		}
-		return "no"
+		return strconv.FormatBool(v.Bool())
 	case reflect.Slice:
 		items := make([]string, v.Len())
 		for i := range items {
@@ -947,45 +944,64 @@ func formatRule(field string, v reflect.Value) string {
 			case coopdec.Exclusion:
 				items[i] = e.Country
 				if e.RedirectCallID != 0 {
-					items[i] += " (→ call #" + strconv.FormatInt(e.RedirectCallID, 10) + ")"
+					items[i] += ":" + idString(e.RedirectCallID)
 				}
 			default:
 				items[i] = fmt.Sprint(e)
 			}
 		}
-		return formatList(items)
-	case reflect.String:
-		if v.String() == "" {
-			return "none"
-		}
+		return strings.Join(items, ",")
+	}
+	if v.IsZero() {
+		return ""
 	}
 	return fmt.Sprint(v.Interface())
 }
 
-func formatList(items []string) string {
-	if len(items) == 0 {
-		return "none"
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+func idList(ids []int64) string {
+	items := make([]string, len(ids))
+	for i, id := range ids {
+		items[i] = idString(id)
 	}
-	return strings.Join(items, ", ")
+	return strings.Join(items, ",")
 }
 
-func formatTime(t time.Time) string {
+// changeTime writes an instant as an amendment records it: RFC 3339 in UTC,
+// empty when not set.
+func changeTime(t time.Time) string {
 	if t.IsZero() {
-		return "none"
+		return ""
 	}
-	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// formatCents writes an amount of euro cents as "1234567.89 EUR".
-func formatCents(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
+// marshalChanges writes an amendment's changes as the JSON stored in
+// call_amendments.changes.
+func marshalChanges(changes []coopdec.CallChange) (string, error) {
+	b, err := json.Marshal(changes)
+	if err != nil {
+		return "", fmt.Errorf("unable to write the changes: %w", err)
 	}
-	return fmt.Sprintf("%s%d.%02d EUR", sign, cents/100, cents%100)
+	return string(b), nil
 }
 
-// formatBP writes basis points as a percentage: 4050 → "40.5 %".
-func formatBP(bp int) string {
-	return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) + " %"
+// unmarshalChanges reads call_amendments.changes: JSON, or the one-line-
+// per-change text written before, as changes without a field.
+func unmarshalChanges(s string) ([]coopdec.CallChange, error) {
+	if !strings.HasPrefix(strings.TrimSpace(s), "[") {
+		var out []coopdec.CallChange
+		for line := range strings.SplitSeq(strings.TrimSpace(s), "\n") {
+			if line != "" {
+				out = append(out, coopdec.CallChange{Kind: coopdec.ChangePlain, New: line})
+			}
+		}
+		return out, nil
+	}
+	var out []coopdec.CallChange
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

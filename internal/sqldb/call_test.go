@@ -3,7 +3,6 @@ package sqldb
 import (
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -347,19 +346,16 @@ func TestUpdateCallAmendment(t *testing.T) {
 	if a.CallID != c.ID || a.AuthorID != e.officer.ID || !a.At.Equal(at) || a.Reason != "Deadline extended at the partners' request" {
 		t.Fatalf("got amendment %+v; want by %d at %v with the reason", a, e.officer.ID, at)
 	}
-	for _, line := range []string{
-		"deadline: 2025-06-30 10:00:00 UTC → 2025-07-15 10:00:00 UTC",
-		"funder Ministère (DAECT) (#" + itoa(int(e.ministry.ID)) + ") envelope: 300000.00 EUR → 350000.00 EUR",
-		"rules.max_grant: 150000.00 EUR → 200000.00 EUR",
-		"rules.lead_types: region, commune → region, commune, epci",
-		`title (fr): "Appel franco-brésilien" → "Appel franco-brésilien 2025"`,
-	} {
-		if !slices.Contains(strings.Split(a.Changes, "\n"), line) {
-			t.Errorf("amendment changes:\n%s\nwant the line %q", a.Changes, line)
-		}
+	ministry := itoa(int(e.ministry.ID))
+	want := []coopdec.CallChange{
+		{Field: "deadline", Kind: coopdec.ChangeDate, Old: before.Deadline.Format(time.RFC3339Nano), New: "2025-07-15T10:00:00Z"},
+		{Field: "text.fr.title", Kind: coopdec.ChangeText, Old: "Appel franco-brésilien", New: "Appel franco-brésilien 2025"},
+		{Field: "funder." + ministry + ".envelope", Kind: coopdec.ChangeMoney, Old: "30000000", New: "35000000"},
+		{Field: "rules.lead_types", Kind: coopdec.ChangeList, Old: "region,commune", New: "region,commune,epci"},
+		{Field: "rules.max_grant", Kind: coopdec.ChangeMoney, Old: "15000000", New: "20000000"},
 	}
-	if n := len(strings.Split(a.Changes, "\n")); n != 5 {
-		t.Errorf("amendment changes:\n%s\ngot %d lines; want 5", a.Changes, n)
+	if !reflect.DeepEqual(a.Changes, want) {
+		t.Errorf("amendment changes:\ngot  %+v\nwant %+v", a.Changes, want)
 	}
 	// The lead-type filter follows the rules.
 	if n := count(t, e.db, `SELECT count(*) FROM call_lead_types WHERE call_id = $1`, c.ID); n != 3 {
@@ -384,8 +380,23 @@ func TestUpdateCallAmendment(t *testing.T) {
 		t.Fatalf("got status %q (caller's copy %q) after extending the deadline; want open", got.Status, c.Status)
 	}
 	amendments, err = e.db.CallAmendments(ctx, c.ID)
-	if err != nil || len(amendments) != 2 || amendments[1].Changes != "deadline: 2025-07-15 10:00:00 UTC → 2025-07-22 10:00:00 UTC\nstatus: closed → open" {
+	want = []coopdec.CallChange{
+		{Field: "deadline", Kind: coopdec.ChangeDate, Old: "2025-07-15T10:00:00Z", New: "2025-07-22T10:00:00Z"},
+		{Field: "status", Kind: coopdec.ChangePlain, Old: "closed", New: "open"},
+	}
+	if err != nil || len(amendments) != 2 || !reflect.DeepEqual(amendments[1].Changes, want) {
 		t.Fatalf("CallAmendments: got %+v, %v; want a second one with the deadline and the status", amendments, err)
+	}
+
+	// A row written before changes were stored as JSON reads as changes without a field.
+	if _, err := e.db.write.ExecContext(ctx, `INSERT INTO call_amendments (call_id, at, author_id, reason, changes)
+		VALUES ($1, $2, NULL, 'old', $3)`, c.ID, e.clock.now, "deadline: a → b\nthemes: c → d"); err != nil {
+		t.Fatal(err)
+	}
+	amendments, err = e.db.CallAmendments(ctx, c.ID)
+	want = []coopdec.CallChange{{Kind: coopdec.ChangePlain, New: "deadline: a → b"}, {Kind: coopdec.ChangePlain, New: "themes: c → d"}}
+	if err != nil || len(amendments) != 3 || !reflect.DeepEqual(amendments[2].Changes, want) {
+		t.Fatalf("CallAmendments with a plain-text row: got %+v, %v; want its lines", amendments, err)
 	}
 
 	if a, err := e.db.CallAmendments(ctx, 9999); err != nil || len(a) != 0 {
@@ -606,6 +617,55 @@ func TestRuleName(t *testing.T) {
 		if got := ruleName(field); got != want {
 			t.Errorf("ruleName(%q) = %q; want %q", field, got, want)
 		}
+	}
+}
+
+// TestCallChanges: machine values for every kind, funders and texts added
+// and removed, rules at their zero.
+func TestCallChanges(t *testing.T) {
+	old := &coopdec.Call{
+		Texts:      map[string]coopdec.CallText{"fr": {Title: "Appel"}, "es": {Title: "Convocatoria"}},
+		CoManagers: []int64{4, 5},
+		Funders:    []coopdec.Funder{{OrganisationID: 1, EnvelopeCents: 100, ShareBP: 5000}, {OrganisationID: 2, ShareBP: 5000}},
+		Themes:     []string{"culture"},
+		Rules:      coopdec.EligibilityRules{MaxGrantCents: 500, Excluded: []coopdec.Exclusion{{Country: "MA", RedirectCallID: 12}}},
+		PublishAt:  time.Date(2027, time.January, 24, 19, 46, 0, 0, time.UTC),
+	}
+	c := &coopdec.Call{
+		Texts:      map[string]coopdec.CallText{"fr": {Title: "Appel", Body: "Nouveau"}, "en": {Title: "Call"}},
+		CoManagers: []int64{5},
+		Funders:    []coopdec.Funder{{OrganisationID: 1, EnvelopeCents: 100, ShareBP: 4000}, {OrganisationID: 3, EnvelopeCents: 250, ShareBP: 6000}},
+		Themes:     []string{"culture", "water_sanitation"},
+		Rules:      coopdec.EligibilityRules{NoOverdueReports: true, MinDurationMonths: 12},
+	}
+	want := []coopdec.CallChange{
+		{Field: "publish_at", Kind: coopdec.ChangeDate, Old: "2027-01-24T19:46:00Z", New: ""},
+		{Field: "text.en", Kind: coopdec.ChangeText, Old: "", New: "Call"},
+		{Field: "text.fr.body", Kind: coopdec.ChangeText, Old: "", New: "Nouveau"},
+		{Field: "text.es", Kind: coopdec.ChangeText, Old: "Convocatoria", New: ""},
+		{Field: "co_managers", Kind: coopdec.ChangeList, Old: "4,5", New: "5"},
+		{Field: "funder.1.share", Kind: coopdec.ChangePercent, Old: "5000", New: "4000"},
+		{Field: "funder.3", Kind: coopdec.ChangePlain, Old: "", New: "3"},
+		{Field: "funder.3.envelope", Kind: coopdec.ChangeMoney, Old: "", New: "250"},
+		{Field: "funder.3.share", Kind: coopdec.ChangePercent, Old: "", New: "6000"},
+		{Field: "funder.2", Kind: coopdec.ChangePlain, Old: "2", New: ""},
+		{Field: "themes", Kind: coopdec.ChangeList, Old: "culture", New: "culture,water_sanitation"},
+		{Field: "rules.excluded", Kind: coopdec.ChangeList, Old: "MA:12", New: ""},
+		{Field: "rules.max_grant", Kind: coopdec.ChangeMoney, Old: "500", New: ""},
+		{Field: "rules.min_duration_months", Kind: coopdec.ChangePlain, Old: "", New: "12"},
+		{Field: "rules.no_overdue_reports", Kind: coopdec.ChangePlain, Old: "false", New: "true"},
+	}
+	if got := callChanges(old, c); !reflect.DeepEqual(got, want) {
+		t.Errorf("callChanges:\ngot  %+v\nwant %+v", got, want)
+	}
+	if got := callChanges(c, c); len(got) != 0 {
+		t.Errorf("callChanges of a call with itself: got %+v; want none", got)
+	}
+	c2 := *c
+	c2.Funders = []coopdec.Funder{c.Funders[1], c.Funders[0]}
+	want = []coopdec.CallChange{{Field: "funders", Kind: coopdec.ChangeList, Old: "1,3", New: "3,1"}}
+	if got := callChanges(c, &c2); !reflect.DeepEqual(got, want) {
+		t.Errorf("callChanges of reordered funders: got %+v; want %+v", got, want)
 	}
 }
 

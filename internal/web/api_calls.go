@@ -520,10 +520,18 @@ func (s *Server) apiCallStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiAmendmentDoc struct {
-	ID      int64  `json:"id"`
-	At      string `json:"at"`
-	Reason  string `json:"reason"`
-	Changes string `json:"changes"`
+	ID      int64              `json:"id"`
+	At      string             `json:"at"`
+	Reason  string             `json:"reason"`
+	Changes []apiCallChangeDoc `json:"changes"`
+}
+
+// apiCallChangeDoc is one change of an amendment, in machine values
+// (coopdec.CallChange): the field's code says how to read them.
+type apiCallChangeDoc struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
 }
 
 func (s *Server) apiCallAmendments(w http.ResponseWriter, r *http.Request) {
@@ -539,7 +547,11 @@ func (s *Server) apiCallAmendments(w http.ResponseWriter, r *http.Request) {
 	}
 	docs := make([]apiAmendmentDoc, 0, len(as))
 	for _, a := range as {
-		docs = append(docs, apiAmendmentDoc{ID: a.ID, At: apiTime(a.At), Reason: a.Reason, Changes: a.Changes})
+		doc := apiAmendmentDoc{ID: a.ID, At: apiTime(a.At), Reason: a.Reason, Changes: make([]apiCallChangeDoc, 0, len(a.Changes))}
+		for _, ch := range a.Changes {
+			doc.Changes = append(doc.Changes, apiCallChangeDoc{Field: ch.Field, Old: ch.Old, New: ch.New})
+		}
+		docs = append(docs, doc)
 	}
 	writeJSON(w, http.StatusOK, newAPIList(docs))
 }

@@ -472,8 +472,9 @@ func TestAPICallCreateAndUpdate(t *testing.T) {
 	}
 	var ams apiList[apiAmendmentDoc]
 	c.call("GET", path+"/amendments", "", nil, http.StatusOK).decode(&ams)
-	if len(ams.Items) != 1 || ams.Items[0].Reason != "Plafond relevé" || !strings.Contains(ams.Items[0].Changes, "max") {
-		t.Errorf("amendments: got %+v", ams.Items)
+	if len(ams.Items) != 1 || ams.Items[0].Reason != "Plafond relevé" || len(ams.Items[0].Changes) != 1 ||
+		ams.Items[0].Changes[0].Field != "rules.max_grant" || ams.Items[0].Changes[0].New != "20000000" {
+		t.Errorf("amendments: got %+v; want the reason and rules.max_grant → 20000000", ams.Items)
 	}
 	// A call read and sent back unchanged is unchanged: no reason needed.
 	same := apiCallRequestOf(f.indian)

@@ -313,7 +313,24 @@ type resultRow struct {
 type amendmentRow struct {
 	At      instant
 	Reason  string
-	Changes []string
+	Changes []changeLine
+}
+
+// changeLine is one change of an amendment in the reader's words: what
+// changed, and either its old and new values or a note (a text reworded).
+// A change recorded before changes had fields has only New.
+type changeLine struct {
+	Label    string
+	Old, New changeValue
+	Note     string
+}
+
+// changeValue is a value as the page shows it; ISO is set for an instant,
+// Lang for words of a call's text.
+type changeValue struct {
+	Text string
+	ISO  string
+	Lang string
 }
 
 // timelineRow is one date of a call.
@@ -464,10 +481,26 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Organisations are named as they are called now, including those no
+	// longer part of the call.
+	var changed []int64
+	for _, a := range amendments {
+		for _, ch := range a.Changes {
+			changed = append(changed, changeOrganisations(ch)...)
+		}
+	}
+	changedOrgs, err := s.db.OrganisationsByID(ctx, changed)
+	if err != nil {
+		return nil, err
+	}
+	names := changeNames{orgs: changedOrgs, programmes: progs}
 	for i := len(amendments) - 1; i >= 0; i-- { // newest first
 		a := amendments[i]
-		d.Amendments = append(d.Amendments, amendmentRow{At: newInstant(a.At), Reason: a.Reason,
-			Changes: strings.Split(strings.TrimSpace(a.Changes), "\n")})
+		row := amendmentRow{At: newInstant(a.At), Reason: a.Reason}
+		for _, ch := range a.Changes {
+			row.Changes = append(row.Changes, s.changeLine(lang, ch, names))
+		}
+		d.Amendments = append(d.Amendments, row)
 	}
 
 	facts, ok, err := s.applicantFacts(ctx, u)
@@ -491,6 +524,172 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 	// The layout translates the title; a call's title is no catalogue key,
 	// so it comes out as is.
 	return s.newView(r, d.Text.Title, d), nil
+}
+
+// changeNames is what naming the values of changes takes from the database.
+type changeNames struct {
+	orgs       map[int64]coopdec.Organisation
+	programmes []coopdec.Programme
+}
+
+func (n changeNames) org(id string) string {
+	if i, err := strconv.ParseInt(id, 10, 64); err == nil {
+		if o, ok := n.orgs[i]; ok {
+			return o.Name
+		}
+	}
+	return "#" + id
+}
+
+// changeOrganisations returns the organisations a change names, by ID.
+func changeOrganisations(ch coopdec.CallChange) []int64 {
+	var ids []string
+	switch field, _, _ := strings.Cut(ch.Field, "."); field {
+	case "co_managers", "funders":
+		ids = slices.Concat(strings.Split(ch.Old, ","), strings.Split(ch.New, ","))
+	case "funder":
+		ids = []string{strings.Split(ch.Field, ".")[1]}
+	}
+	var out []int64
+	for _, id := range ids {
+		if i, err := strconv.ParseInt(id, 10, 64); err == nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// changeLine puts a change of an amendment in lang. Labels come from the
+// catalogue (callpages.change.<field>); a field it does not know shows its
+// code, and a value that does not read shows as stored.
+func (s *Server) changeLine(lang string, ch coopdec.CallChange, names changeNames) changeLine {
+	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
+	known := func(key string) bool { return t(key) != key }
+	if ch.Field == "" {
+		return changeLine{New: changeValue{Text: ch.New}}
+	}
+	line := changeLine{Label: ch.Field}
+	parts := strings.Split(ch.Field, ".")
+	switch {
+	case parts[0] == "text" && len(parts) <= 3 && known("callpages.change.lang."+parts[1]):
+		key := "callpages.change." + parts[0]
+		if len(parts) == 3 {
+			key += "." + parts[2]
+		}
+		if known(key) {
+			line.Label = t(key, t("callpages.change.lang."+parts[1]))
+		}
+		if len(parts) == 3 && parts[2] != "title" {
+			line.Note = t("callpages.change.rewritten")
+		}
+	case parts[0] == "funder" && len(parts) == 3 && known("callpages.change.funder."+parts[2]):
+		line.Label = t("callpages.change.funder."+parts[2], names.org(parts[1]))
+	case parts[0] == "funder" && len(parts) == 2:
+		line.Label = t("callpages.change.funder")
+	case known("callpages.change." + ch.Field):
+		line.Label = t("callpages.change." + ch.Field)
+	}
+	if line.Note == "" {
+		line.Old, line.New = s.changeValue(lang, ch, ch.Old, names), s.changeValue(lang, ch, ch.New, names)
+	}
+	return line
+}
+
+// changeValue puts one value of a change in lang: dates in Paris, amounts
+// and shares as the page writes them, codes and IDs by their names.
+func (s *Server) changeValue(lang string, ch coopdec.CallChange, v string, names changeNames) changeValue {
+	t := func(key string, args ...any) string { return s.cat.T(lang, key, args...) }
+	if v == "" {
+		return changeValue{Text: t("callpages.change.none")}
+	}
+	parts := strings.Split(ch.Field, ".")
+	switch ch.Kind {
+	case coopdec.ChangeDate:
+		if at, err := time.Parse(time.RFC3339, v); err == nil {
+			in := newInstant(at)
+			return changeValue{Text: t("callpages.time.paris", in.Paris), ISO: in.ISO}
+		}
+	case coopdec.ChangeMoney:
+		if cents, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return changeValue{Text: coopdec.FormatEuroCents(lang, cents)}
+		}
+	case coopdec.ChangePercent:
+		if bp, err := strconv.Atoi(v); err == nil {
+			return changeValue{Text: coopdec.FormatBasisPoints(lang, bp)}
+		}
+	case coopdec.ChangeText:
+		if parts[0] == "text" && len(parts) > 1 {
+			return changeValue{Text: v, Lang: parts[1]}
+		}
+	case coopdec.ChangeList:
+		items := strings.Split(v, ",")
+		switch ch.Field {
+		case "themes":
+			for i, code := range items {
+				if th, ok := coopdec.ThemeByCode(code); ok {
+					items[i] = th.Name(lang)
+				}
+			}
+		case "co_managers", "funders":
+			for i, id := range items {
+				items[i] = names.org(id)
+			}
+		case "rules.countries", "rules.partner_countries", "rules.beneficiary_countries":
+			items = placeNames(lang, items, false)
+		case "rules.excluded":
+			for i, item := range items {
+				code, call, redirect := strings.Cut(item, ":")
+				name := code
+				if c, ok := coopdec.CountryByCode(code); ok {
+					name = c.Name(lang)
+				}
+				items[i] = name
+				if redirect {
+					items[i] = t("callpages.change.excluded.redirect", name, call)
+				}
+			}
+		case "rules.lead_types":
+			for i, code := range items {
+				if key := "orgs.authority_type." + code; t(key) != key {
+					items[i] = t(key)
+				}
+			}
+		case "rules.required_documents":
+			for i, code := range items {
+				items[i] = s.documentName(lang, code)
+			}
+		}
+		return changeValue{Text: strings.Join(items, ", ")}
+	case coopdec.ChangePlain:
+		key := ""
+		switch {
+		case ch.Field == "programme":
+			for _, p := range names.programmes {
+				if strconv.FormatInt(p.ID, 10) == v {
+					return changeValue{Text: p.Name(lang)}
+				}
+			}
+			return changeValue{Text: "#" + v}
+		case ch.Field == "decision_rule":
+			key = "callpages.change.decision." + v
+		case ch.Field == "status":
+			key = "callpages.status." + v
+		case parts[0] == "funder" && len(parts) == 2:
+			return changeValue{Text: names.org(v)}
+		case ch.Field == "rules.lead_region":
+			return changeValue{Text: regionName(v)}
+		case v == "true":
+			key = "callpages.change.yes"
+		case v == "false":
+			key = "callpages.change.no"
+		case strings.HasSuffix(ch.Field, "_months"):
+			return changeValue{Text: t("callpages.change.months", v)}
+		}
+		if key != "" && t(key) != key {
+			return changeValue{Text: t(key)}
+		}
+	}
+	return changeValue{Text: v}
 }
 
 // documentName names a required document in lang, its code when unknown.

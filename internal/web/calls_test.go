@@ -500,8 +500,33 @@ func TestCallEditAmendment(t *testing.T) {
 		t.Fatalf("amendment: got %d\n%s", res.StatusCode, pageExcerpt(body(t, res)))
 	}
 	b = f.page(f.e.client(), path, http.StatusOK)
-	if !strings.Contains(b, "Report demandé par le comité de pilotage") || !strings.Contains(b, "deadline") {
+	if !strings.Contains(b, "Report demandé par le comité de pilotage") {
 		t.Errorf("amendment not on the call page\n%s", pageExcerpt(b))
+	}
+	// The change reads in the reader's language, the deadline in Paris time.
+	newDeadline := f.indiaCall.Deadline.Add(7 * 24 * time.Hour).Truncate(time.Minute) // as the form sent it
+	changes := func(b string) string {
+		m := regexp.MustCompile(`(?s)<ul class="call-changes">.*?</ul>`).FindString(b)
+		if m == "" {
+			t.Fatalf("no list of changes on the call page\n%s", pageExcerpt(b))
+		}
+		return m
+	}
+	fr := changes(b)
+	for _, want := range []string{"Date limite de dépôt :", newDeadline.In(Paris).Format("02/01/2006 15:04") + " (heure de Paris)",
+		`<time datetime="` + newDeadline.UTC().Format(time.RFC3339) + `">`} {
+		if !strings.Contains(fr, want) {
+			t.Errorf("French changes %q; want %q", fr, want)
+		}
+	}
+	if strings.Contains(fr, "deadline") || strings.Contains(fr, "UTC") {
+		t.Errorf("French changes %q; want no field code nor UTC", fr)
+	}
+	req, _ := http.NewRequest("GET", f.e.ts.URL+path, nil)
+	req.Header.Set("Accept-Language", "en")
+	en := changes(body(t, f.e.client().do(req)))
+	if !strings.Contains(en, "Submission deadline:") || !strings.Contains(en, "(Paris time)") || strings.Contains(en, "Date limite") {
+		t.Errorf("English changes %q; want English labels and Paris time", en)
 	}
 	// The same form again is stale.
 	res = india.post(path, form)
@@ -746,4 +771,77 @@ func TestCallFormUnreadable(t *testing.T) {
 			t.Errorf("POST %s unreadable: got %d; want 400 or 422 saying the form is unreadable\n%s", path, res.StatusCode, pageExcerpt(b))
 		}
 	}
+}
+
+// TestAmendmentChangeLines: each kind of change in the reader's words.
+func TestAmendmentChangeLines(t *testing.T) {
+	e := newTestEnv(t)
+	names := changeNames{
+		orgs:       map[int64]coopdec.Organisation{3: {ID: 3, Name: "Région Sud"}},
+		programmes: []coopdec.Programme{{ID: 7, Names: map[string]string{"fr": "Appels conjoints", "en": "Joint calls"}}},
+	}
+	line := func(lang string, ch coopdec.CallChange) string {
+		l := e.srv.changeLine(lang, ch, names)
+		if l.Note != "" {
+			return l.Label + " " + l.Note
+		}
+		return l.Label + " " + l.Old.Text + " → " + l.New.Text
+	}
+	nbsp := func(s string) string { return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s) }
+	for _, tc := range []struct {
+		lang string
+		ch   coopdec.CallChange
+		want string
+	}{
+		{"fr", coopdec.CallChange{Field: "deadline", Kind: coopdec.ChangeDate, Old: "2027-01-24T19:46:00Z", New: "2027-02-08T19:46:00Z"},
+			"Date limite de dépôt 24/01/2027 20:46 (heure de Paris) → 08/02/2027 20:46 (heure de Paris)"},
+		{"en", coopdec.CallChange{Field: "opens_at", Kind: coopdec.ChangeDate, Old: "", New: "2027-07-01T08:00:00Z"},
+			"Applications open none → 01/07/2027 10:00 (Paris time)"},
+		{"fr", coopdec.CallChange{Field: "funder.3.envelope", Kind: coopdec.ChangeMoney, Old: "30000000", New: "35000000"},
+			"Enveloppe de Région Sud " + nbsp(coopdec.FormatEuroCents("fr", 30_000_000)) + " → " + nbsp(coopdec.FormatEuroCents("fr", 35_000_000))},
+		{"en", coopdec.CallChange{Field: "funder.9.share", Kind: coopdec.ChangePercent, Old: "5000", New: "4050"},
+			"Share of each grant funded by #9 " + nbsp(coopdec.FormatBasisPoints("en", 5000)) + " → " + nbsp(coopdec.FormatBasisPoints("en", 4050))},
+		{"fr", coopdec.CallChange{Field: "funder.3", Kind: coopdec.ChangePlain, Old: "", New: "3"}, "Financeur néant → Région Sud"},
+		{"fr", coopdec.CallChange{Field: "co_managers", Kind: coopdec.ChangeList, Old: "3", New: "3,9"}, "Cogestionnaires Région Sud → Région Sud, #9"},
+		{"en", coopdec.CallChange{Field: "themes", Kind: coopdec.ChangeList, Old: "culture", New: "culture,water_sanitation"},
+			"Themes " + themeName(t, "culture", "en") + " → " + themeName(t, "culture", "en") + ", " + themeName(t, "water_sanitation", "en")},
+		{"fr", coopdec.CallChange{Field: "rules.excluded", Kind: coopdec.ChangeList, Old: "", New: "MA:12"},
+			"Pays exclus néant → Maroc (renvoyé vers l'appel n° 12)"},
+		{"en", coopdec.CallChange{Field: "rules.countries", Kind: coopdec.ChangeList, Old: "IN", New: "BR,IN"}, "Eligible countries of action India → Brazil, India"},
+		{"fr", coopdec.CallChange{Field: "rules.lead_types", Kind: coopdec.ChangeList, Old: "region", New: "region,commune"},
+			"Types de collectivité pouvant être chef de file " + e.srv.cat.T("fr", "orgs.authority_type.region") + " → " +
+				e.srv.cat.T("fr", "orgs.authority_type.region") + ", " + e.srv.cat.T("fr", "orgs.authority_type.commune")},
+		{"en", coopdec.CallChange{Field: "rules.no_overdue_reports", Kind: coopdec.ChangePlain, Old: "false", New: "true"},
+			"Only for authorities up to date with their reports no → yes"},
+		{"fr", coopdec.CallChange{Field: "rules.max_duration_months", Kind: coopdec.ChangePlain, Old: "24", New: ""}, "Durée maximale 24 mois → néant"},
+		{"en", coopdec.CallChange{Field: "status", Kind: coopdec.ChangePlain, Old: "closed", New: "open"}, "Status Closed → Open"},
+		{"en", coopdec.CallChange{Field: "programme", Kind: coopdec.ChangePlain, Old: "8", New: "7"}, "Programme #8 → Joint calls"},
+		{"fr", coopdec.CallChange{Field: "decision_rule", Kind: coopdec.ChangePlain, Old: "all_parties", New: "ministry"},
+			"Règle de décision toutes les parties → le ministère seul"},
+		{"fr", coopdec.CallChange{Field: "text.en", Kind: coopdec.ChangeText, Old: "", New: "Call"}, "Version en anglais néant → Call"},
+		{"en", coopdec.CallChange{Field: "text.fr.title", Kind: coopdec.ChangeText, Old: "Appel", New: "Appel 2027"}, "Title (French) Appel → Appel 2027"},
+		{"fr", coopdec.CallChange{Field: "text.pt.body", Kind: coopdec.ChangeText, Old: "a", New: "b"}, "Texte complet (portugais) nouvelle rédaction"},
+		{"fr", coopdec.CallChange{Field: "rules.something_new", Kind: coopdec.ChangePlain, Old: "a", New: "b"}, "rules.something_new a → b"},
+	} {
+		if got := nbsp(line(tc.lang, tc.ch)); got != tc.want {
+			t.Errorf("%s %s: got %q; want %q", tc.lang, tc.ch.Field, got, tc.want)
+		}
+	}
+	// Every rule has a label.
+	for _, field := range []string{"countries", "excluded", "lead_types", "lead_region", "partner_countries", "beneficiary_countries",
+		"max_grant", "max_funders_share", "min_own_share", "max_in_kind_of_own", "min_duration_months", "max_duration_months",
+		"required_documents", "no_overdue_reports"} {
+		if key := "callpages.change.rules." + field; e.srv.cat.T("en", key) == key {
+			t.Errorf("no label for rules.%s", field)
+		}
+	}
+}
+
+func themeName(t *testing.T, code, lang string) string {
+	t.Helper()
+	th, ok := coopdec.ThemeByCode(code)
+	if !ok {
+		t.Fatalf("no theme %q", code)
+	}
+	return th.Name(lang)
 }

@@ -133,7 +133,7 @@ CREATE TABLE call_amendments (
     at        TIMESTAMPTZ NOT NULL,
     author_id BIGINT REFERENCES users (id),
     reason    TEXT NOT NULL,
-    changes   TEXT NOT NULL
+    changes   TEXT NOT NULL -- JSON: an array of coopdec.CallChange
 );
 CREATE INDEX call_amendments_call ON call_amendments (call_id, at);
 
