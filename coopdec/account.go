@@ -136,6 +136,10 @@ const (
 	AuditSavedSearchCreate      = "saved_search.create"
 	AuditSavedSearchDelete      = "saved_search.delete"
 	AuditSavedSearchUnsubscribe = "saved_search.unsubscribe"
+
+	AuditApplicationCreate = "application.create"
+	AuditApplicationUpdate = "application.update"
+	AuditAttachmentAdd     = "application.attachment.add"
 )
 
 // AuditActions lists every audit action, in the order filters offer them.
@@ -147,6 +151,7 @@ var AuditActions = []string{
 	AuditOrganisationAdd, AuditLanguageChange, AuditNameChange,
 	AuditProgrammeCreate, AuditCallCreate, AuditCallUpdate, AuditCallStatus,
 	AuditSavedSearchCreate, AuditSavedSearchDelete, AuditSavedSearchUnsubscribe,
+	AuditApplicationCreate, AuditApplicationUpdate, AuditAttachmentAdd,
 }
 
 // Page is a slice of a longer list.

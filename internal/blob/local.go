@@ -1,0 +1,166 @@
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// tempPattern names files being written; it never matches a blob name, and
+// temporary files sit at the top of the folder, outside the fan-out.
+const tempPattern = ".put-*"
+
+// Local is a Store in a folder of the local file system. A blob lives at
+// <dir>/<ab>/<cd>/<hash>, where ab and cd are the first four hex digits, so
+// no folder grows too large.
+type Local struct {
+	dir string
+}
+
+var _ Store = (*Local)(nil)
+
+// NewLocal returns a Store in dir, creating the folder if needed.
+func NewLocal(dir string) (*Local, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("blob: unable to create folder: %w", err)
+	}
+	return &Local{dir: dir}, nil
+}
+
+func (l *Local) path(hash string) string {
+	return filepath.Join(l.dir, hash[0:2], hash[2:4], hash)
+}
+
+// Put streams r into a temporary file while hashing it, then renames the file
+// to its content's name. Concurrent Puts of the same content are safe: the
+// loser's rename replaces an identical file, or it finds one and drops its own.
+func (l *Local) Put(ctx context.Context, r io.Reader, maxBytes int64) (info Info, err error) {
+	if err := ctx.Err(); err != nil {
+		return Info{}, err
+	}
+	tmp, err := os.CreateTemp(l.dir, tempPattern)
+	if err != nil {
+		return Info{}, fmt.Errorf("blob: unable to create temporary file: %w", err)
+	}
+	renamed := false
+	defer func() {
+		if !renamed {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+
+	h := sha256.New()
+	src := io.Reader(ctxReader{ctx, r})
+	if maxBytes >= 0 {
+		// One byte past the limit is enough to tell the body is too large.
+		src = io.LimitReader(src, maxBytes+1)
+	}
+	n, err := io.Copy(io.MultiWriter(tmp, h), src)
+	if err != nil {
+		return Info{}, fmt.Errorf("blob: unable to write: %w", err)
+	}
+	if maxBytes >= 0 && n > maxBytes {
+		return Info{}, ErrTooLarge
+	}
+	if err := tmp.Sync(); err != nil {
+		return Info{}, fmt.Errorf("blob: unable to sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return Info{}, fmt.Errorf("blob: unable to close: %w", err)
+	}
+	info = Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
+
+	final := l.path(info.SHA256)
+	if _, err := os.Stat(final); err == nil {
+		return info, nil // already stored: the deferred cleanup drops ours
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return Info{}, fmt.Errorf("blob: unable to create folder: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		// Where rename cannot replace a file, a concurrent Put may have won.
+		if _, serr := os.Stat(final); serr == nil {
+			return info, nil
+		}
+		return Info{}, fmt.Errorf("blob: unable to rename: %w", err)
+	}
+	renamed = true
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return Info{}, fmt.Errorf("blob: unable to sync folder: %w", err)
+	}
+	return info, nil
+}
+
+// Open returns the blob named sha256hex, or ErrNotFound.
+func (l *Local) Open(ctx context.Context, sha256hex string) (io.ReadSeekCloser, Info, error) {
+	if !ValidHash(sha256hex) {
+		return nil, Info{}, ErrInvalidHash
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, Info{}, err
+	}
+	f, err := os.Open(l.path(sha256hex))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, Info{}, ErrNotFound
+	} else if err != nil {
+		return nil, Info{}, fmt.Errorf("blob: unable to open: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, Info{}, fmt.Errorf("blob: unable to stat: %w", err)
+	}
+	return f, Info{SHA256: sha256hex, Size: st.Size()}, nil
+}
+
+// Exists reports whether the blob named sha256hex is stored.
+func (l *Local) Exists(ctx context.Context, sha256hex string) (bool, error) {
+	if !ValidHash(sha256hex) {
+		return false, ErrInvalidHash
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	_, err := os.Stat(l.path(sha256hex))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("blob: unable to stat: %w", err)
+	}
+	return true, nil
+}
+
+// syncDir makes a rename durable. Windows cannot sync a folder, and does not
+// need to.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// ctxReader stops a long upload when its request is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -1,0 +1,260 @@
+package blob
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func newLocal(t testing.TB) *Local {
+	t.Helper()
+	l, err := NewLocal(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// files lists every regular file under the store's folder, failing on any
+// that is not a blob at its fan-out place (such as a leftover temporary file).
+func files(t *testing.T, l *Local) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(l.dir, p)
+		name := d.Name()
+		if !ValidHash(name) || rel != filepath.Join(name[0:2], name[2:4], name) {
+			t.Errorf("unexpected file %s", rel)
+		}
+		out = append(out, name)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	l := newLocal(t)
+	body := []byte("Appel à projets 2026 : coopération décentralisée")
+	info, err := l.Put(ctx, bytes.NewReader(body), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	if want := hex.EncodeToString(sum[:]); info.SHA256 != want || info.Size != int64(len(body)) {
+		t.Fatalf("got %+v; want {%s %d}", info, want, len(body))
+	}
+	rc, got, err := l.Open(ctx, info.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if got != info {
+		t.Errorf("Open info: got %+v; want %+v", got, info)
+	}
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, body) {
+		t.Errorf("content: got %q; want %q", data, body)
+	}
+	// Seekable, so net/http can answer range requests.
+	if _, err := rc.Seek(6, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = io.ReadAll(rc)
+	if !bytes.Equal(data, body[6:]) {
+		t.Errorf("after seek: got %q; want %q", data, body[6:])
+	}
+	ok, err := l.Exists(ctx, info.SHA256)
+	if err != nil || !ok {
+		t.Errorf("Exists: got %v, %v; want true, nil", ok, err)
+	}
+}
+
+func TestKnownVector(t *testing.T) {
+	l := newLocal(t)
+	info, err := l.Put(context.Background(), strings.NewReader("abc"), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	if info.SHA256 != want || info.Size != 3 {
+		t.Errorf("got %+v; want {%s 3}", info, want)
+	}
+	if got := files(t, l); len(got) != 1 || got[0] != want {
+		t.Errorf("files: got %v; want [%s]", got, want)
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	l := newLocal(t)
+	info, err := l.Put(context.Background(), strings.NewReader(""), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	if info.SHA256 != want || info.Size != 0 {
+		t.Errorf("got %+v; want {%s 0}", info, want)
+	}
+}
+
+func TestDeduplication(t *testing.T) {
+	ctx := context.Background()
+	l := newLocal(t)
+	a, err := l.Put(ctx, strings.NewReader("budget prévisionnel"), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.Put(ctx, strings.NewReader("budget prévisionnel"), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Errorf("got %+v and %+v; want equal", a, b)
+	}
+	if got := files(t, l); len(got) != 1 {
+		t.Errorf("got %d files; want 1", len(got))
+	}
+}
+
+func TestConcurrentPut(t *testing.T) {
+	ctx := context.Background()
+	l := newLocal(t)
+	const n = 16
+	content := func(i int) []byte {
+		if i%2 == 0 {
+			return bytes.Repeat([]byte("same"), 10000)
+		}
+		return bytes.Repeat([]byte(fmt.Sprintf("different %d ", i)), 3000)
+	}
+	infos := make([]Info, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			infos[i], errs[i] = l.Put(ctx, bytes.NewReader(content(i)), 1<<20)
+		})
+	}
+	wg.Wait()
+
+	want := map[string]bool{}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("Put %d: %v", i, errs[i])
+		}
+		sum := sha256.Sum256(content(i))
+		if h := hex.EncodeToString(sum[:]); infos[i].SHA256 != h {
+			t.Errorf("Put %d: got %s; want %s", i, infos[i].SHA256, h)
+		}
+		want[infos[i].SHA256] = true
+		rc, _, err := l.Open(ctx, infos[i].SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if !bytes.Equal(data, content(i)) {
+			t.Errorf("Put %d: stored content differs", i)
+		}
+	}
+	got := files(t, l)
+	if len(got) != len(want) || len(want) != n/2+1 {
+		t.Errorf("got %d files; want %d", len(got), n/2+1)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	l := newLocal(t)
+	_, err := l.Put(context.Background(), strings.NewReader("abcd"), 3)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("got %v; want ErrTooLarge", err)
+	}
+	if got := files(t, l); len(got) != 0 {
+		t.Errorf("got files %v; want none", got)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	l := newLocal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := io.MultiReader(strings.NewReader("début"), readerFunc(func(p []byte) (int, error) {
+		cancel()
+		return copy(p, "suite"), nil
+	}), strings.NewReader("fin"))
+	if _, err := l.Put(ctx, r, -1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v; want context.Canceled", err)
+	}
+	if got := files(t, l); len(got) != 0 {
+		t.Errorf("got files %v; want none", got)
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func TestInvalidHash(t *testing.T) {
+	ctx := context.Background()
+	l := newLocal(t)
+	for _, h := range []string{
+		"../../etc/passwd",
+		"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+		"ba7816bf",
+		"",
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a/",
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015adab",
+	} {
+		if _, _, err := l.Open(ctx, h); !errors.Is(err, ErrInvalidHash) {
+			t.Errorf("Open(%q): got %v; want ErrInvalidHash", h, err)
+		}
+		if _, err := l.Exists(ctx, h); !errors.Is(err, ErrInvalidHash) {
+			t.Errorf("Exists(%q): got %v; want ErrInvalidHash", h, err)
+		}
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	ctx := context.Background()
+	l := newLocal(t)
+	const h = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	if _, _, err := l.Open(ctx, h); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Open: got %v; want ErrNotFound", err)
+	}
+	if ok, err := l.Exists(ctx, h); ok || err != nil {
+		t.Errorf("Exists: got %v, %v; want false, nil", ok, err)
+	}
+}
+
+// BenchmarkPut100KB stores distinct 100 KB attachments, as in the surge of
+// submissions before a call's deadline.
+func BenchmarkPut100KB(b *testing.B) {
+	ctx := context.Background()
+	l := newLocal(b)
+	body := bytes.Repeat([]byte("x"), 100<<10)
+	b.SetBytes(int64(len(body)))
+	var i uint64
+	for b.Loop() {
+		i++
+		copy(body, fmt.Sprint(i))
+		if _, err := l.Put(ctx, bytes.NewReader(body), 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
