@@ -230,3 +230,21 @@ func TestMetricsNameRoutes(t *testing.T) {
 		t.Errorf("metrics do not label requests by route pattern")
 	}
 }
+
+func TestSafeNext(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/appels?q=eau&status=open", "/appels?q=eau&status=open"},
+		{"/compte", "/compte"},
+		{"", "/compte"},
+		{"https://evil.example/", "/compte"},
+		{"//evil.example/", "/compte"},
+		{"/\\evil.example", "/compte"},
+		{"/\t/evil.example", "/compte"},
+		{"/\n/evil.example", "/compte"},
+		{"appels", "/compte"},
+	} {
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
