@@ -2,6 +2,7 @@ package coopdec
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -31,9 +32,12 @@ var inseeRegions = map[string]string{
 	"93": "Provence-Alpes-Côte d'Azur", "94": "Corse",
 }
 
-// inseeRegionName names a région by its INSEE code, the code itself when
+// Regions lists the INSEE codes of the régions, in code order.
+func Regions() []string { return slices.Sorted(maps.Keys(inseeRegions)) }
+
+// RegionName names a région by its INSEE code, the code itself when
 // unknown. Région names are proper nouns, the same in every language.
-func inseeRegionName(code string) string {
+func RegionName(code string) string {
 	if n, ok := inseeRegions[code]; ok {
 		return n
 	}

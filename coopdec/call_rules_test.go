@@ -337,7 +337,7 @@ func TestInseeRegions(t *testing.T) {
 			continue
 		}
 		n++
-		if got := inseeRegionName(r.Code); got != r.Nom {
+		if got := RegionName(r.Code); got != r.Nom {
 			t.Errorf("région %s: got %q; want %q", r.Code, got, r.Nom)
 		}
 	}

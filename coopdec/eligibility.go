@@ -749,7 +749,7 @@ func (r RuleResult) MessageArgs(lang string, t func(key string, args ...any) str
 			}
 		case eaRegion:
 			if s, ok := a.(string); ok {
-				out[i] = inseeRegionName(s)
+				out[i] = RegionName(s)
 			}
 		case eaAuthType:
 			if s, ok := a.(string); ok {

@@ -21,20 +21,6 @@ import (
 // share. The forms live in calls_form.go, the eligibility simulator in
 // calls_eligibility.go.
 
-// callRegionCodes are the INSEE codes of the 18 régions, in the order of
-// the codes; coopdec names them (regionName).
-var callRegionCodes = []string{"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
-
-// regionName names a région by its INSEE code through the domain's own
-// table, which the eligibility messages use.
-func regionName(code string) string {
-	args := coopdec.RuleResult{Key: "eligibility.lead_region.ok", Args: []any{code}}.MessageArgs("fr", nil)
-	if s, ok := args[0].(string); ok {
-		return s
-	}
-	return code
-}
-
 // callDocumentCodes are the documents a call usually requires, offered in
 // the form; a call may require others, which are kept.
 var callDocumentCodes = []string{"council_deliberation", "letters_of_intent", "budget", "partner_agreement"}
@@ -146,10 +132,10 @@ func (d callRef) ThemeName(t coopdec.Theme) string { return t.Name(d.lang) }
 func (d callRef) ProgrammeName(p coopdec.Programme) string { return p.Name(d.lang) }
 
 // RegionName names a région by its INSEE code.
-func (d callRef) RegionName(code string) string { return regionName(code) }
+func (d callRef) RegionName(code string) string { return coopdec.RegionName(code) }
 
 // Regions lists the INSEE codes of the régions.
-func (d callRef) Regions() []string { return callRegionCodes }
+func (d callRef) Regions() []string { return coopdec.Regions() }
 
 // Filtered reports whether any filter is set, to offer resetting them.
 func (d *callSearchData) Filtered() bool {
@@ -677,7 +663,7 @@ func (s *Server) changeValue(lang string, ch coopdec.CallChange, v string, names
 		case parts[0] == "funder" && len(parts) == 2:
 			return changeValue{Text: names.org(v)}
 		case ch.Field == "rules.lead_region":
-			return changeValue{Text: regionName(v)}
+			return changeValue{Text: coopdec.RegionName(v)}
 		case v == "true":
 			key = "callpages.change.yes"
 		case v == "false":
@@ -738,7 +724,7 @@ func (s *Server) ruleLines(lang string, c *coopdec.Call, targets *redirectTarget
 		add("callpages.rule.lead_types.any")
 	}
 	if r.LeadRegion != "" {
-		add("callpages.rule.lead_region", regionName(r.LeadRegion))
+		add("callpages.rule.lead_region", coopdec.RegionName(r.LeadRegion))
 	}
 	if len(r.PartnerCountries) > 0 {
 		add("callpages.rule.partner", strings.Join(placeNames(lang, r.PartnerCountries, true), ", "))

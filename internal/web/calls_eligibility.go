@@ -112,7 +112,7 @@ func eligibilityFacts(q url.Values) (coopdec.ApplicationFacts, coopdec.Errors) {
 		f.LeadKind, f.LeadAuthorityType = coopdec.OrgFrenchAuthority, lt
 	}
 	if rg := strings.TrimSpace(q.Get("lead_region")); rg != "" {
-		if !slices.Contains(callRegionCodes, rg) {
+		if !slices.Contains(coopdec.Regions(), rg) {
 			errs = append(errs, coopdec.FieldError("lead_region", "call.validation.lead_region.invalid", rg))
 		}
 		f.LeadRegion = rg
