@@ -55,3 +55,11 @@ func CanInviteWithRole(u *User, roles []Role) bool {
 	}
 	return IsAdmin(u)
 }
+
+// CanJoinAuthorityBySignup allows an open local-authority invitation to make
+// its holder a member of the authority they pick in the referential: only
+// while that authority has no member, and then as its admin. Once it has
+// members, newcomers join through an invitation from its admins, who vouch
+// for them; otherwise anyone invited could pick any authority and reach its
+// members and drafts.
+func CanJoinAuthorityBySignup(currentMembers int) bool { return currentMembers == 0 }

@@ -96,3 +96,14 @@ func TestSessionValid(t *testing.T) {
 		}
 	}
 }
+
+func TestCanJoinAuthorityBySignup(t *testing.T) {
+	for _, tc := range []struct {
+		members int
+		want    bool
+	}{{0, true}, {1, false}, {12, false}} {
+		if got := CanJoinAuthorityBySignup(tc.members); got != tc.want {
+			t.Errorf("CanJoinAuthorityBySignup(%d) = %v; want %v", tc.members, got, tc.want)
+		}
+	}
+}

@@ -114,14 +114,18 @@ func (db *DB) AcceptInvitation(ctx context.Context, token string, u *coopdec.Use
 			if authority == nil {
 				return coopdec.FieldError("territory", "signup.authority.required")
 			}
-			org, created, err := db.authorityFromTerritory(ctx, tx, *authority, coopdec.Actor{UserID: u.ID, IP: ip})
+			org, _, err := db.authorityFromTerritory(ctx, tx, *authority, coopdec.Actor{UserID: u.ID, IP: ip})
 			if err != nil {
 				return err
 			}
-			orgID, role = org.ID, coopdec.MemberRoleMember
-			if created {
-				role = coopdec.MemberRoleAdmin
+			var members int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE organisation_id = $1`, org.ID).Scan(&members); err != nil {
+				return err
 			}
+			if !coopdec.CanJoinAuthorityBySignup(members) {
+				return coopdec.FieldError("territory", "signup.authority.has_members", org.Name)
+			}
+			orgID, role = org.ID, coopdec.MemberRoleAdmin
 		}
 		if orgID != 0 {
 			if err := db.addMembership(ctx, tx, u.ID, orgID, role, coopdec.Actor{UserID: u.ID, IP: ip}); err != nil {

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -271,9 +272,24 @@ func TestAcceptLocalAuthorityInvitation(t *testing.T) {
 	}
 	wantAudit(t, db, coopdec.AuditOrganisationAdd, "organisation:"+itoa(int(org.ID)), first.ID, 1)
 
-	// The second joins the same organisation as a plain member.
+	// A second open invitation cannot pick an authority that has members:
+	// nothing is created and the invitation stays usable.
 	second := &coopdec.User{Name: "Adjoint", PasswordHash: "h"}
-	if err := db.AcceptInvitation(ctx, invite("adjoint@lyon.fr"), second, lyon, "192.0.2.6"); err != nil {
+	open := invite("adjoint@lyon.fr")
+	err = db.AcceptInvitation(ctx, open, second, lyon, "192.0.2.6")
+	if e := (*coopdec.Error)(nil); !errors.As(err, &e) || e.Field != "territory" || e.Key != "signup.authority.has_members" {
+		t.Fatalf("AcceptInvitation of an authority with members: got %v; want territory/signup.authority.has_members", err)
+	}
+	if _, err := db.UserByEmail(ctx, "adjoint@lyon.fr"); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+		t.Fatalf("the refused sign-up left an account: %v", err)
+	}
+	if _, err := db.Invitation(ctx, open); err != nil {
+		t.Fatalf("the refused sign-up spent the invitation: %v", err)
+	}
+	// The second joins through an invitation from the authority itself, as a plain member.
+	second = &coopdec.User{Name: "Adjoint", PasswordHash: "h"}
+	byAdmin := mustInvite(t, db, &coopdec.Invitation{Email: "adjoint2@lyon.fr", OrganisationID: org.ID}, first.ID)
+	if err := db.AcceptInvitation(ctx, byAdmin, second, nil, "192.0.2.6"); err != nil {
 		t.Fatalf("AcceptInvitation: got error %v; want nil", err)
 	}
 	if n := count(t, db, `SELECT count(*) FROM organisations`); n != 1 {
@@ -284,7 +300,7 @@ func TestAcceptLocalAuthorityInvitation(t *testing.T) {
 		t.Fatalf("OrganisationMembers: got error %v; want nil", err)
 	}
 	wantMembers := []coopdec.OrgMember{
-		{UserID: second.ID, Name: "Adjoint", Email: "adjoint@lyon.fr", Role: coopdec.MemberRoleMember},
+		{UserID: second.ID, Name: "Adjoint", Email: "adjoint2@lyon.fr", Role: coopdec.MemberRoleMember},
 		{UserID: first.ID, Name: "Maire", Email: "maire@lyon.fr", Role: coopdec.MemberRoleAdmin},
 	}
 	if !slices.Equal(members, wantMembers) {
@@ -472,7 +488,8 @@ func TestAcceptInvitationConcurrently(t *testing.T) {
 }
 
 // TestAcceptLocalAuthorityConcurrently has the first members of one authority
-// sign up at once: one registers it and administers it, the others join it.
+// sign up at once: one registers it and administers it, the others are told
+// to ask for an invitation from it.
 func TestAcceptLocalAuthorityConcurrently(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
@@ -494,10 +511,18 @@ func TestAcceptLocalAuthorityConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 	close(errs)
+	var ok int
 	for err := range errs {
-		if err != nil {
-			t.Fatalf("got error %v; want nil", err)
+		switch e := (*coopdec.Error)(nil); {
+		case err == nil:
+			ok++
+		case errors.As(err, &e) && e.Key == "signup.authority.has_members":
+		default:
+			t.Fatalf("got error %v; want nil or signup.authority.has_members", err)
 		}
+	}
+	if ok != 1 {
+		t.Fatalf("got %d sign-ups accepted; want exactly 1", ok)
 	}
 	org, err := db.OrganisationBySIREN(ctx, "216901231")
 	if err != nil {
@@ -513,7 +538,7 @@ func TestAcceptLocalAuthorityConcurrently(t *testing.T) {
 			admins++
 		}
 	}
-	if len(members) != n || admins != 1 {
-		t.Fatalf("got %d members, %d admins; want %d and 1", len(members), admins, n)
+	if len(members) != 1 || admins != 1 {
+		t.Fatalf("got %d members, %d admins; want 1 and 1", len(members), admins)
 	}
 }

@@ -248,3 +248,37 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// TestSignupCannotPickAnAuthorityWithMembers: an open local-authority
+// invitation registers a new authority; it cannot be used to join one that
+// already has members and reach their drafts.
+func TestSignupCannotPickAnAuthorityWithMembers(t *testing.T) {
+	e := newTestEnv(t)
+	if _, _, _, err := e.db.UpsertTerritories(t.Context(), []coopdec.Territory{{Kind: coopdec.TerritoryCommune, Code: "69123",
+		Name: "Lyon", SIREN: "216901231", Region: "84", Department: "69"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	officer := e.user("officer@example.org", coopdec.RoleOfficer)
+	signup := func(email string) *http.Response {
+		token, err := e.db.CreateInvitation(t.Context(), &coopdec.Invitation{Email: email, ForLocalAuthority: true},
+			coopdec.Actor{UserID: officer.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.client().post("/invitation/"+token, url.Values{"name": {"Élu de Lyon"}, "territory": {"commune:69123"},
+			"password": {testPassword}, "password_confirm": {testPassword}})
+	}
+	if res := signup("maire@lyon.fr"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first member of Lyon: got %d; want 303", res.StatusCode)
+	}
+	res := signup("intrus@example.org")
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("second open sign-up on Lyon: got %d; want 422", res.StatusCode)
+	}
+	if b := body(t, res); !strings.Contains(b, "a déjà des membres") {
+		t.Errorf("the refusal does not say the authority already has members")
+	}
+	if _, err := e.db.UserByEmail(t.Context(), "intrus@example.org"); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+		t.Errorf("the refused sign-up created an account")
+	}
+}
