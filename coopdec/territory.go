@@ -10,6 +10,9 @@ const (
 	TerritoryCommune     TerritoryKind = "commune"
 )
 
+// TerritoryKinds lists the levels of the referential, from the largest.
+var TerritoryKinds = []TerritoryKind{TerritoryRegion, TerritoryDepartement, TerritoryEPCI, TerritoryCommune}
+
 // Territory is one entry of the official French territorial referential
 // (découpage administratif): a région, a département, an EPCI or a commune.
 type Territory struct {

@@ -15,10 +15,6 @@ import (
 // The administration pages. Every route is wrapped in requireAdmin; the
 // handlers that change something check their own rule again.
 
-// dashboardLevels orders the referential's levels for the dashboard.
-var dashboardLevels = []coopdec.TerritoryKind{coopdec.TerritoryRegion, coopdec.TerritoryDepartement,
-	coopdec.TerritoryEPCI, coopdec.TerritoryCommune}
-
 type adminHomeData struct {
 	Users          int
 	ByRole         map[coopdec.Role]int
@@ -32,7 +28,7 @@ type adminHomeData struct {
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	d := &adminHomeData{Roles: coopdec.Roles, Kinds: coopdec.OrgKinds, TerritoryKinds: dashboardLevels}
+	d := &adminHomeData{Roles: coopdec.Roles, Kinds: coopdec.OrgKinds, TerritoryKinds: coopdec.TerritoryKinds}
 	var err error
 	if d.Users, d.ByRole, err = s.db.UserCounts(r.Context()); err != nil {
 		s.error(w, r, err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,6 +130,9 @@ func (s *Server) apiAdminAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var errs coopdec.Errors
 	f := sqldb.AuditFilter{Action: strings.TrimSpace(q.Get("action"))}
+	if f.Action != "" && !slices.Contains(coopdec.AuditActions, f.Action) {
+		errs = append(errs, coopdec.FieldError("action", "admin.audit.filter.action.unknown"))
+	}
 	if v := q.Get("actor_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 1 {

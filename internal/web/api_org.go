@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -167,8 +168,6 @@ type apiTerritoryDoc struct {
 	KindLabel   string   `json:"kind_label"`
 }
 
-var apiTerritoryKinds = []coopdec.TerritoryKind{coopdec.TerritoryRegion, coopdec.TerritoryDepartement, coopdec.TerritoryEPCI, coopdec.TerritoryCommune}
-
 const apiMaxTerritories = 50
 
 func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) {
@@ -182,9 +181,13 @@ func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			found := false
-			for _, known := range apiTerritoryKinds {
+			for _, known := range coopdec.TerritoryKinds {
 				if string(known) == k {
-					kinds, found = append(kinds, known), true
+					// Each kind once: a long list must not grow the query.
+					if !slices.Contains(kinds, known) {
+						kinds = append(kinds, known)
+					}
+					found = true
 				}
 			}
 			if !found {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -280,5 +281,46 @@ func TestSignupCannotPickAnAuthorityWithMembers(t *testing.T) {
 	}
 	if _, err := e.db.UserByEmail(t.Context(), "intrus@example.org"); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
 		t.Errorf("the refused sign-up created an account")
+	}
+}
+
+// TestAccountActionsDenied: account changes need a session, and a user
+// cannot revoke another user's API token through the pages.
+func TestAccountActionsDenied(t *testing.T) {
+	e := newTestEnv(t)
+	ana := e.user("ana@example.org")
+	bob := e.user("bob@example.org")
+	_, bobToken, err := e.db.CreateAPIToken(t.Context(), bob.ID, "outil de Bob", coopdec.Actor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := e.client()
+	for _, path := range []string{"/compte/langue", "/compte/mot-de-passe", "/compte/jetons",
+		fmt.Sprintf("/compte/jetons/%d/revocation", bobToken.ID)} {
+		if res := anon.post(path, url.Values{"language": {"en"}, "name": {"x"}}); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("anonymous POST %s: got %d; want 401", path, res.StatusCode)
+		}
+	}
+	c := e.client().login(ana.Email)
+	if res := c.post(fmt.Sprintf("/compte/jetons/%d/revocation", bobToken.ID), nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("Ana revoking Bob's token: got %d; want 404", res.StatusCode)
+	}
+	tokens, err := e.db.ListAPITokens(t.Context(), bob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tokens) != 1 || tokens[0].RevokedAt != nil {
+		t.Errorf("Bob's token was revoked by someone else")
+	}
+	// Her own token, created and revoked through the pages.
+	if res := c.post("/compte/jetons", url.Values{"name": {"tableur"}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("creating a token: got %d; want 200", res.StatusCode)
+	}
+	mine, _ := e.db.ListAPITokens(t.Context(), ana.ID)
+	if len(mine) != 1 {
+		t.Fatalf("got %d tokens for Ana; want 1", len(mine))
+	}
+	if res := c.post(fmt.Sprintf("/compte/jetons/%d/revocation", mine[0].ID), nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoking her own token: got %d; want 303", res.StatusCode)
 	}
 }
