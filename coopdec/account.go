@@ -127,6 +127,7 @@ const (
 	AuditInvitationAccept = "invitation.accept"
 	AuditOrganisationAdd  = "organisation.create"
 	AuditLanguageChange   = "user.language"
+	AuditOutboxView       = "outbox.view"
 	AuditNameChange       = "user.name"
 	AuditProgrammeCreate  = "programme.create"
 	AuditCallCreate       = "call.create"
@@ -148,7 +149,7 @@ var AuditActions = []string{
 	AuditUserCreate, AuditRoleGrant, AuditRoleRevoke, AuditMembershipAdd,
 	AuditMembershipRemove, AuditTokenCreate, AuditTokenRevoke, AuditPasswordChange,
 	AuditResetRequest, AuditPasswordReset, AuditInvitationCreate, AuditInvitationAccept,
-	AuditOrganisationAdd, AuditLanguageChange, AuditNameChange,
+	AuditOrganisationAdd, AuditLanguageChange, AuditNameChange, AuditOutboxView,
 	AuditProgrammeCreate, AuditCallCreate, AuditCallUpdate, AuditCallStatus,
 	AuditSavedSearchCreate, AuditSavedSearchDelete, AuditSavedSearchUnsubscribe,
 	AuditApplicationCreate, AuditApplicationUpdate, AuditAttachmentAdd,

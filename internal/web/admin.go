@@ -399,10 +399,19 @@ type adminOutboxData struct {
 
 // adminOutbox shows the emails kept when no SMTP server is configured, so
 // that links in them can be followed on a demo or test platform.
+// readOutbox lists stored emails for an administrator. They hold live
+// reset and invitation links, so every reading is audited first.
+func (s *Server) readOutbox(r *http.Request, recipient string, page coopdec.Page) ([]sqldb.OutboxMessage, coopdec.Page, error) {
+	if err := s.db.Audit(r.Context(), actor(r), coopdec.AuditOutboxView, recipient, ""); err != nil {
+		return nil, page, err
+	}
+	return s.db.ListOutbox(r.Context(), recipient, page)
+}
+
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	recipient := strings.ToLower(strings.TrimSpace(q.Get("recipient")))
-	msgs, page, err := s.db.ListOutbox(r.Context(), recipient, pageParam(r))
+	msgs, page, err := s.readOutbox(r, recipient, pageParam(r))
 	if err != nil {
 		s.error(w, r, err)
 		return

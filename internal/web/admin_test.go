@@ -342,3 +342,16 @@ func TestEveryAuditActionHasALabel(t *testing.T) {
 		}
 	}
 }
+
+func TestOutboxReadingIsAudited(t *testing.T) {
+	e := newTestEnv(t)
+	admin := e.user("admin@example.org", coopdec.RoleAdmin)
+	e.client().login(admin.Email).get("/admin/outbox")
+	events, _, err := e.db.ListAudit(t.Context(), sqldbAuditFilter(coopdec.AuditOutboxView), coopdec.NewPage(1, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || events[0].ActorID != admin.ID {
+		t.Fatalf("got %+v; want one outbox.view event by the administrator", events)
+	}
+}

@@ -178,7 +178,7 @@ func (s *Server) apiAdminOutbox(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	msgs, page, err := s.db.ListOutbox(r.Context(), strings.ToLower(strings.TrimSpace(q.Get("to"))), page)
+	msgs, page, err := s.readOutbox(r, strings.ToLower(strings.TrimSpace(q.Get("to"))), page)
 	if err != nil {
 		s.error(w, r, err)
 		return
