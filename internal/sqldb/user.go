@@ -59,52 +59,76 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*coopdec.User, err
 	return db.loadUser(ctx, db.read, "email = $1", strings.ToLower(strings.TrimSpace(email)))
 }
 
-func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*coopdec.User, error) {
+const userColumns = `id, email, name, language, password_hash, created_at, disabled_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (*coopdec.User, error) {
 	u := &coopdec.User{}
 	var disabled sql.NullTime
-	err := q.QueryRowContext(ctx, `SELECT id, email, name, language, password_hash, created_at, disabled_at
-		FROM users WHERE `+where, arg).Scan(&u.ID, &u.Email, &u.Name, &u.Language, &u.PasswordHash, &u.CreatedAt, &disabled)
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Language, &u.PasswordHash, &u.CreatedAt, &disabled); err != nil {
+		return nil, err
+	}
+	if disabled.Valid {
+		u.DisabledAt = &disabled.Time
+	}
+	return u, nil
+}
+
+func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*coopdec.User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errUserNotFound
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
-	if disabled.Valid {
-		u.DisabledAt = &disabled.Time
-	}
-	if err := db.loadUserLinks(ctx, q, u); err != nil {
+	if err := db.loadUserLinks(ctx, q, []*coopdec.User{u}); err != nil {
 		return nil, err
 	}
 	return u, nil
 }
 
-func (db *DB) loadUserLinks(ctx context.Context, q querier, u *coopdec.User) error {
-	rows, err := q.QueryContext(ctx, `SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role`, u.ID)
+// loadUserLinks fills the roles and memberships of users, two queries for
+// the lot.
+func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*coopdec.User, len(users))
+	ids := make([]any, len(users))
+	for i, u := range users {
+		byID[u.ID], ids[i] = u, u.ID
+	}
+	in := placeholders(1, len(ids))
+	rows, err := q.QueryContext(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+in+`) ORDER BY user_id, role`, ids...)
 	if err != nil {
 		return translate(err)
 	}
 	for rows.Next() {
+		var id int64
 		var r string
-		if err := rows.Scan(&r); err != nil {
+		if err := rows.Scan(&id, &r); err != nil {
 			rows.Close()
 			return translate(err)
 		}
-		u.Roles = append(u.Roles, coopdec.Role(r))
+		byID[id].Roles = append(byID[id].Roles, coopdec.Role(r))
 	}
 	rows.Close()
-	rows, err = q.QueryContext(ctx, `SELECT o.id, o.name, o.kind, m.role FROM memberships m
-		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1 ORDER BY o.name`, u.ID)
+	if err := rows.Err(); err != nil {
+		return translate(err)
+	}
+	rows, err = q.QueryContext(ctx, `SELECT m.user_id, o.id, o.name, o.kind, m.role FROM memberships m
+		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id IN (`+in+`) ORDER BY m.user_id, o.name`, ids...)
 	if err != nil {
 		return translate(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var id int64
 		var m coopdec.Membership
-		if err := rows.Scan(&m.OrganisationID, &m.OrganisationName, &m.OrganisationKind, &m.Role); err != nil {
+		if err := rows.Scan(&id, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind, &m.Role); err != nil {
 			return translate(err)
 		}
-		u.Memberships = append(u.Memberships, m)
+		byID[id].Memberships = append(byID[id].Memberships, m)
 	}
 	return translate(rows.Err())
 }
@@ -131,28 +155,29 @@ func (db *DB) ListUsers(ctx context.Context, f UserFilter, page coopdec.Page) ([
 		return nil, page, translate(err)
 	}
 	args = append(args, page.PerPage, page.Offset())
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY search, id LIMIT $`+
+	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users `+where+` ORDER BY search, id LIMIT $`+
 		strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, page, translate(err)
 	}
-	var ids []int64
+	var users []*coopdec.User
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		u, err := scanUser(rows)
+		if err != nil {
 			rows.Close()
 			return nil, page, translate(err)
 		}
-		ids = append(ids, id)
+		users = append(users, u)
 	}
 	rows.Close()
-	users := make([]*coopdec.User, 0, len(ids))
-	for _, id := range ids {
-		u, err := db.UserByID(ctx, id)
-		if err != nil {
-			return nil, page, err
-		}
-		users = append(users, u)
+	if err := rows.Err(); err != nil {
+		return nil, page, translate(err)
+	}
+	if err := db.loadUserLinks(ctx, db.read, users); err != nil {
+		return nil, page, err
+	}
+	if users == nil {
+		users = []*coopdec.User{}
 	}
 	return users, page, nil
 }
