@@ -63,3 +63,20 @@ func CanInviteWithRole(u *User, roles []Role) bool {
 // for them; otherwise anyone invited could pick any authority and reach its
 // members and drafts.
 func CanJoinAuthorityBySignup(currentMembers int) bool { return currentMembers == 0 }
+
+// CanInvite allows sending an invitation: roles only from administrators,
+// into an organisation only from those who may invite there, and an open
+// local-authority invitation only from those who may register organisations.
+func CanInvite(u *User, inv *Invitation) bool {
+	switch {
+	case u == nil || inv == nil:
+		return false
+	case !CanInviteWithRole(u, inv.Roles):
+		return false
+	case inv.OrganisationID != 0 && !CanInviteToOrganisation(u, inv.OrganisationID):
+		return false
+	case inv.ForLocalAuthority && !CanCreateOrganisation(u):
+		return false
+	}
+	return true
+}

@@ -107,3 +107,31 @@ func TestCanJoinAuthorityBySignup(t *testing.T) {
 		}
 	}
 }
+
+func TestCanInvite(t *testing.T) {
+	const lyon = 1
+	lyonAdmin := &User{ID: 1, Memberships: []Membership{{OrganisationID: lyon, Role: MemberRoleAdmin}}}
+	lyonMember := &User{ID: 2, Memberships: []Membership{{OrganisationID: lyon, Role: MemberRoleMember}}}
+	officer := &User{ID: 3, Roles: []Role{RoleOfficer}}
+	admin := &User{ID: 4, Roles: []Role{RoleAdmin}}
+	for _, tc := range []struct {
+		name string
+		u    *User
+		inv  Invitation
+		want bool
+	}{
+		{"Lyon's admin into Lyon", lyonAdmin, Invitation{OrganisationID: lyon}, true},
+		{"Lyon's admin into Marseille", lyonAdmin, Invitation{OrganisationID: 2}, false},
+		{"Lyon's member into Lyon", lyonMember, Invitation{OrganisationID: lyon}, false},
+		{"Lyon's admin with a role", lyonAdmin, Invitation{OrganisationID: lyon, Roles: []Role{RoleEvaluator}}, false},
+		{"officer, a new local authority", officer, Invitation{ForLocalAuthority: true}, true},
+		{"Lyon's admin, a new local authority", lyonAdmin, Invitation{ForLocalAuthority: true}, false},
+		{"officer into Lyon", officer, Invitation{OrganisationID: lyon}, false},
+		{"admin with a role", admin, Invitation{Roles: []Role{RoleOfficer}}, true},
+		{"anonymous", nil, Invitation{ForLocalAuthority: true}, false},
+	} {
+		if got := CanInvite(tc.u, &tc.inv); got != tc.want {
+			t.Errorf("%s: got %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}

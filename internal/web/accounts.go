@@ -154,12 +154,7 @@ func (s *Server) resetPassword(r *http.Request, token, pw, confirm string) error
 // link.
 func (s *Server) invite(r *http.Request, inv *coopdec.Invitation) error {
 	u := currentUser(r)
-	switch {
-	case !coopdec.CanInviteWithRole(u, inv.Roles):
-		return coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
-	case inv.OrganisationID != 0 && !coopdec.CanInviteToOrganisation(u, inv.OrganisationID):
-		return coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
-	case inv.ForLocalAuthority && !coopdec.CanCreateOrganisation(u):
+	if !coopdec.CanInvite(u, inv) {
 		return coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
 	}
 	if inv.OrganisationID != 0 {
