@@ -250,13 +250,18 @@ func (db *DB) RemoveMembership(ctx context.Context, userID, orgID int64, actor c
 	})
 }
 
-// SetLanguage stores the interface language chosen by a user.
-func (db *DB) SetLanguage(ctx context.Context, userID int64, lang string) error {
+// SetLanguage stores the interface language chosen by a user, audited in
+// the same transaction.
+func (db *DB) SetLanguage(ctx context.Context, userID int64, lang string, actor coopdec.Actor) error {
 	if lang != "" && !coopdec.ValidLanguage(lang) {
 		return coopdec.FieldError("language", "user.language.invalid")
 	}
-	_, err := db.write.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, lang, userID)
-	return translate(err)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, lang, userID); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditLanguageChange, "user:"+strconv.FormatInt(userID, 10), lang)
+	})
 }
 
 // SetPassword replaces a user's password hash and ends every session but

@@ -369,7 +369,7 @@ func TestSetLanguage(t *testing.T) {
 		{"fr-FR", true, "pt"},
 		{"", false, ""},
 	} {
-		err := db.SetLanguage(ctx, u.ID, tc.lang)
+		err := db.SetLanguage(ctx, u.ID, tc.lang, coopdec.Actor{UserID: u.ID})
 		if tc.wantErr {
 			wantError(t, err, coopdec.EINVALID, "language", "user.language.invalid")
 		} else if err != nil {

@@ -53,7 +53,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) accountLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := r.PostFormValue("language")
-	if err := s.db.SetLanguage(r.Context(), currentUser(r).ID, lang); err != nil {
+	if err := s.db.SetLanguage(r.Context(), currentUser(r).ID, lang, actor(r)); err != nil {
 		if coopdec.ErrorCode(err) == coopdec.EINVALID {
 			s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountData{}, "", err)
 			return
@@ -61,7 +61,6 @@ func (s *Server) accountLanguage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	_ = s.db.Audit(r.Context(), actor(r), coopdec.AuditLanguageChange, "user:"+strconv.FormatInt(currentUser(r).ID, 10), lang)
 	http.Redirect(w, r, "/compte?ok=language", http.StatusSeeOther)
 }
 

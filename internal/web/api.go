@@ -282,7 +282,6 @@ func (s *Server) apiMeUpdate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	subject := "user:" + strconv.FormatInt(u.ID, 10)
 	if req.Name != nil && strings.TrimSpace(*req.Name) != u.Name {
 		if err := s.db.SetName(r.Context(), u.ID, *req.Name, actor(r)); err != nil {
 			s.error(w, r, err)
@@ -290,11 +289,10 @@ func (s *Server) apiMeUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if req.Language != nil && *req.Language != u.Language {
-		if err := s.db.SetLanguage(r.Context(), u.ID, *req.Language); err != nil {
+		if err := s.db.SetLanguage(r.Context(), u.ID, *req.Language, actor(r)); err != nil {
 			s.error(w, r, err)
 			return
 		}
-		_ = s.db.Audit(r.Context(), actor(r), coopdec.AuditLanguageChange, subject, *req.Language)
 	}
 	u, err := s.db.UserByID(r.Context(), u.ID)
 	if err != nil {

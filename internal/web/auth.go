@@ -183,7 +183,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u := currentUser(r); u != nil {
-		if err := s.db.SetLanguage(r.Context(), u.ID, lang); err != nil {
+		if err := s.db.SetLanguage(r.Context(), u.ID, lang, actor(r)); err != nil {
 			s.error(w, r, err)
 			return
 		}
