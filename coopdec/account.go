@@ -138,9 +138,17 @@ const (
 	AuditSavedSearchDelete      = "saved_search.delete"
 	AuditSavedSearchUnsubscribe = "saved_search.unsubscribe"
 
-	AuditApplicationCreate = "application.create"
-	AuditApplicationUpdate = "application.update"
-	AuditAttachmentAdd     = "application.attachment.add"
+	AuditApplicationCreate   = "application.create"
+	AuditApplicationUpdate   = "application.update"
+	AuditAttachmentAdd       = "application.attachment.add"
+	AuditAttachmentDelete    = "application.attachment.delete"
+	AuditPartnerInvite       = "application.partner.invite"
+	AuditPartnerRespond      = "application.partner.respond"
+	AuditApplicationSubmit   = "application.submit"
+	AuditApplicationWithdraw = "application.withdraw"
+	AuditCorrectionRequest   = "application.correction.request"
+	AuditCorrectionCancel    = "application.correction.cancel"
+	AuditCorrectionAnswer    = "application.correction.answer"
 )
 
 // AuditActions lists every audit action, in the order filters offer them.
@@ -152,7 +160,9 @@ var AuditActions = []string{
 	AuditOrganisationAdd, AuditLanguageChange, AuditNameChange, AuditOutboxView,
 	AuditProgrammeCreate, AuditCallCreate, AuditCallUpdate, AuditCallStatus,
 	AuditSavedSearchCreate, AuditSavedSearchDelete, AuditSavedSearchUnsubscribe,
-	AuditApplicationCreate, AuditApplicationUpdate, AuditAttachmentAdd,
+	AuditApplicationCreate, AuditApplicationUpdate, AuditAttachmentAdd, AuditAttachmentDelete,
+	AuditPartnerInvite, AuditPartnerRespond, AuditApplicationSubmit, AuditApplicationWithdraw,
+	AuditCorrectionRequest, AuditCorrectionCancel, AuditCorrectionAnswer,
 }
 
 // Page is a slice of a longer list.

@@ -122,6 +122,10 @@ type Application struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SubmittedAt time.Time // zero until submitted
+	// ReceiptNumber is the submission number, empty until submitted.
+	ReceiptNumber    string
+	WithdrawnAt      time.Time // zero unless withdrawn
+	WithdrawalReason string
 }
 
 // Limits of an application's fields.

@@ -95,6 +95,8 @@ type EligibilityRules struct {
 	MaxDurationMonths int
 	RequiredDocuments []string // document codes, e.g. "council_deliberation", "letters_of_intent", "budget"
 	NoOverdueReports  bool     // the applicant must have no overdue report on an earlier grant
+	// PartnersMustConfirm: submission waits for every partner's confirmation.
+	PartnersMustConfirm bool
 }
 
 // Call is a call for projects (appel à projets).

@@ -74,8 +74,9 @@ const (
 // are substituted. The keys and their args are listed in eligibilityArgKinds.
 type RuleResult struct {
 	// Rule is a stable code: countries, excluded_country, lead_type,
-	// lead_region, partner, beneficiary, max_grant, funders_share,
-	// own_share, in_kind, duration, documents, overdue_reports, themes.
+	// lead_region, partner, confirmations, beneficiary, max_grant,
+	// funders_share, own_share, in_kind, duration, documents,
+	// overdue_reports, themes.
 	Rule   string
 	Status RuleStatus
 	Key    string
@@ -158,7 +159,7 @@ func (e Eligibility) HideRedirects(visible func(callID int64) bool) Eligibility 
 // RuleResult.Rule's list; "countries" is always there, since a call without
 // countries still requires the action to take place outside France.
 func CheckEligibility(r EligibilityRules, themes []string, f ApplicationFacts) Eligibility {
-	out := make([]RuleResult, 0, 14)
+	out := make([]RuleResult, 0, 15)
 	countries := eligNormCodes(f.Countries)
 	out = append(out, ruleCountries(r, countries))
 	if len(r.Excluded) > 0 {
@@ -172,6 +173,9 @@ func CheckEligibility(r EligibilityRules, themes []string, f ApplicationFacts) E
 	}
 	if len(r.PartnerCountries) > 0 {
 		out = append(out, rulePartner(r.PartnerCountries, f.Partners))
+	}
+	if r.PartnersMustConfirm {
+		out = append(out, ruleConfirmations(f.Partners))
 	}
 	if len(r.BeneficiaryCountries) > 0 {
 		out = append(out, ruleBeneficiary(r.BeneficiaryCountries, eligNormCodes(f.BeneficiaryCountries)))
@@ -423,6 +427,26 @@ func rulePartner(want []string, partners []PartnerFact) RuleResult {
 	return eligResult(rule, RuleFailed, field, "eligibility.partner", slices.Clone(want))
 }
 
+// ruleConfirmations requires every partner's confirmation. Partners who
+// have not answered leave it unknown rather than failed: the applicant can
+// only wait for them, or remind them.
+func ruleConfirmations(partners []PartnerFact) RuleResult {
+	const rule, field = "confirmations", "partners"
+	if len(partners) == 0 {
+		return eligResult(rule, RuleUnknown, field, "eligibility.confirmations.unknown")
+	}
+	pending := 0
+	for _, p := range partners {
+		if !p.Confirmed {
+			pending++
+		}
+	}
+	if pending > 0 {
+		return eligResult(rule, RuleUnknown, field, "eligibility.confirmations.pending", pending)
+	}
+	return eligResult(rule, RulePassed, field, "eligibility.confirmations.ok")
+}
+
 func ruleBeneficiary(want, got []string) RuleResult {
 	const rule, field = "beneficiary", "beneficiary_countries"
 	if len(got) == 0 {
@@ -652,6 +676,7 @@ const (
 	eaTheme                            // string: theme code
 	eaThemes                           // []string: theme codes
 	eaCallID                           // int64: a call, which renderers link to
+	eaCount                            // int: a number of things, shown as is
 )
 
 // eligibilityArgKinds lists every message key CheckEligibility returns, with
@@ -683,6 +708,10 @@ var eligibilityArgKinds = map[string][]eligArgKind{
 	"eligibility.partner.unknown":     {eaCountries}, // allowed partner countries
 	"eligibility.partner.unconfirmed": {eaCountry},   // the partner's country
 	"eligibility.partner.ok":          {eaCountry},   // the confirmed partner's country
+
+	"eligibility.confirmations.pending": {eaCount}, // partners who have not confirmed
+	"eligibility.confirmations.unknown": nil,
+	"eligibility.confirmations.ok":      nil,
 
 	"eligibility.beneficiary":         {eaCountries, eaCountries}, // allowed, the application's
 	"eligibility.beneficiary.unknown": {eaCountries},              // allowed

@@ -44,6 +44,9 @@ var (
 	demoIndia = demoCall{"Franco-Indian call", withRules(demoJointMoney, func(r *EligibilityRules) {
 		r.Countries, r.PartnerCountries, r.LeadTypes = []string{"IN"}, []string{"IN"}, AuthorityTypes
 	}), demoJointThemes}
+	demoIndiaConfirmed = demoCall{"Franco-Indian call, partners confirmed", withRules(demoIndia.rules, func(r *EligibilityRules) {
+		r.PartnersMustConfirm = true
+	}), demoJointThemes}
 	demoBrazil = demoCall{"Franco-Brazilian trilateral call", withRules(demoJointMoney, func(r *EligibilityRules) {
 		r.Countries, r.PartnerCountries, r.LeadTypes = []string{"BR", "group:africa", "HT"}, []string{"BR"}, AuthorityTypes
 		r.BeneficiaryCountries = []string{"group:africa", "HT"}
@@ -74,7 +77,7 @@ var (
 		RequiredDocuments: []string{"council_deliberation"},
 	}, nil}
 
-	demoCalls = []demoCall{demoIndia, demoBrazil, demoArgentina, demoMedFund, demoIsimed, demoMorocco, demoPact2}
+	demoCalls = []demoCall{demoIndia, demoIndiaConfirmed, demoBrazil, demoArgentina, demoMedFund, demoIsimed, demoMorocco, demoPact2}
 )
 
 func withRules(r EligibilityRules, f func(*EligibilityRules)) EligibilityRules {
@@ -168,6 +171,21 @@ func eligibilityCases() []eligCase {
 		{name: "India: project of 6 months", call: demoIndia, facts: facts("IN", "culture", func(a *ApplicationFacts) {
 			a.DurationMonths = eMonths(6)
 		}), want: failed("duration"), key: "eligibility.duration.min"},
+
+		// Franco-Indian call, with every partner's confirmation required
+		{name: "India, confirmations: every partner confirmed", call: demoIndiaConfirmed, facts: facts("IN", "culture", func(a *ApplicationFacts) {
+			a.Partners = append(a.Partners, PartnerFact{Kind: OrgUniversity, Country: "IN", Confirmed: true})
+		}), eligible: true},
+		{name: "India, confirmations: the university has not confirmed", call: demoIndiaConfirmed, facts: facts("IN", "culture", func(a *ApplicationFacts) {
+			a.Partners = append(a.Partners, PartnerFact{Kind: OrgUniversity, Country: "IN"})
+		}), want: unknown("confirmations"), key: "eligibility.confirmations.pending"},
+		{name: "India, confirmations: nobody has confirmed", call: demoIndiaConfirmed, facts: facts("IN", "culture", func(a *ApplicationFacts) {
+			a.Partners[0].Confirmed = false
+			a.Partners = append(a.Partners, PartnerFact{Kind: OrgUniversity, Country: "IN"})
+		}), want: unknown("partner", "confirmations"), key: "eligibility.confirmations.pending"},
+		{name: "India, confirmations: no partner yet", call: demoIndiaConfirmed, facts: facts("IN", "culture", func(a *ApplicationFacts) {
+			a.Partners = nil
+		}), want: unknown("partner", "confirmations"), key: "eligibility.confirmations.unknown"},
 
 		// Franco-Brazilian trilateral call
 		{name: "Brazil: trilateral project benefiting Mozambique", call: demoBrazil, facts: facts("BR", "agriculture_food_security", func(a *ApplicationFacts) {
@@ -373,8 +391,9 @@ func TestCheckEligibilityOrder(t *testing.T) {
 		Countries: []string{"TN"}, Excluded: []Exclusion{{Country: "MA"}}, LeadTypes: AuthorityTypes, LeadRegion: "93",
 		PartnerCountries: []string{"TN"}, BeneficiaryCountries: []string{"SN"}, MaxGrantCents: 1, MaxFundersShareBP: 1,
 		MinOwnShareBP: 1, MaxInKindOfOwnBP: 1, MinDurationMonths: 1, RequiredDocuments: []string{"budget"}, NoOverdueReports: true,
+		PartnersMustConfirm: true,
 	}
-	want := []string{"countries", "excluded_country", "lead_type", "lead_region", "partner", "beneficiary", "max_grant",
+	want := []string{"countries", "excluded_country", "lead_type", "lead_region", "partner", "confirmations", "beneficiary", "max_grant",
 		"funders_share", "own_share", "in_kind", "duration", "documents", "overdue_reports", "themes"}
 	var got []string
 	for _, r := range CheckEligibility(all, []string{"culture"}, ApplicationFacts{}).Results {
@@ -389,6 +408,39 @@ func TestCheckEligibilityOrder(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"countries"}) {
 		t.Errorf("empty rules: got %v; want only countries (anywhere but France)", got)
+	}
+}
+
+// TestCheckEligibilityConfirmations: the rule counts the partners who have
+// not confirmed, and is only ever passed or unknown, never failed.
+func TestCheckEligibilityConfirmations(t *testing.T) {
+	confirmed := PartnerFact{Kind: OrgForeignAuthority, Country: "TN", Confirmed: true}
+	pending := PartnerFact{Kind: OrgAssociation, Country: "TN"}
+	for _, tc := range []struct {
+		name     string
+		partners []PartnerFact
+		want     RuleStatus
+		key      string
+		args     []any
+	}{
+		{"no partner", nil, RuleUnknown, "eligibility.confirmations.unknown", nil},
+		{"one confirmed", []PartnerFact{confirmed}, RulePassed, "eligibility.confirmations.ok", nil},
+		{"all confirmed", []PartnerFact{confirmed, confirmed}, RulePassed, "eligibility.confirmations.ok", nil},
+		{"one pending", []PartnerFact{confirmed, pending}, RuleUnknown, "eligibility.confirmations.pending", []any{1}},
+		{"all pending", []PartnerFact{pending, pending, pending}, RuleUnknown, "eligibility.confirmations.pending", []any{3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, ok := CheckEligibility(EligibilityRules{PartnersMustConfirm: true}, nil, ApplicationFacts{Partners: tc.partners}).Result("confirmations")
+			if !ok {
+				t.Fatal("rule confirmations absent")
+			}
+			if r.Status != tc.want || r.Key != tc.key || !slices.Equal(r.Args, tc.args) || r.Field != "partners" {
+				t.Errorf("got %s %s %v on %q; want %s %s %v on partners", r.Status, r.Key, r.Args, r.Field, tc.want, tc.key, tc.args)
+			}
+		})
+	}
+	if _, ok := CheckEligibility(EligibilityRules{}, nil, ApplicationFacts{Partners: []PartnerFact{pending}}).Result("confirmations"); ok {
+		t.Error("rule confirmations present for a call that does not set it")
 	}
 }
 
@@ -518,7 +570,8 @@ func TestEligibilityMessages(t *testing.T) {
 		}
 	}
 	for _, key := range []string{"eligibility.excluded_country", "eligibility.lead_region", "eligibility.max_grant",
-		"eligibility.own_share", "eligibility.in_kind", "eligibility.beneficiary", "eligibility.partner.unconfirmed"} {
+		"eligibility.own_share", "eligibility.in_kind", "eligibility.beneficiary", "eligibility.partner.unconfirmed",
+		"eligibility.confirmations.pending", "eligibility.confirmations.unknown", "eligibility.confirmations.ok"} {
 		if !seen[key] {
 			t.Errorf("no case produces %s", key)
 		}

@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/demo"
 	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/mail"
@@ -26,6 +28,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fs.String("base-url", env("COOPDEC_BASE_URL", ""), "public URL, for links in emails; default http://ADDR (env COOPDEC_BASE_URL)")
 	demoMode := fs.Bool("demo", false, "load and enable the demonstration data and accounts")
 	referentiel := fs.String("referentiel", env("COOPDEC_REFERENTIEL", demo.DefaultReferentiel), "with --demo: territorial referential to import on first start (env COOPDEC_REFERENTIEL)")
+	blobDir := fs.String("blobs", env("COOPDEC_BLOBS", ""), "folder for attachments; default DATA/blobs (env COOPDEC_BLOBS)")
 	noMigrate := fs.Bool("no-migrate", false, "do not apply database migrations at start")
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
@@ -71,7 +74,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*baseURL = "http://" + displayAddr(ln.Addr().String())
 	}
 
-	runner, err := jobs.New(ctx, db, logger, jobs.Options{Digest: jobs.DigestOptions{
+	runner, err := jobs.New(ctx, db, logger, jobs.Options{Mail: sender, Digest: jobs.DigestOptions{
 		Mail: sender, BaseURL: *baseURL, Filter: web.SavedSearchFilter,
 	}})
 	if err != nil {
@@ -94,7 +97,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	srv, err := web.New(web.Config{DB: db, Mail: sender, Logger: logger, BaseURL: *baseURL, Demo: *demoMode, Version: appVersion()})
+	if *blobDir == "" {
+		*blobDir = filepath.Join(dbf.data, "blobs")
+	}
+	blobs, err := blob.NewLocal(*blobDir)
+	if err != nil {
+		return fmt.Errorf("unable to use %s for attachments: %w (choose another with --blobs)", *blobDir, err)
+	}
+	srv, err := web.New(web.Config{DB: db, Mail: sender, Jobs: runner, Blobs: blobs, Logger: logger,
+		BaseURL: *baseURL, Demo: *demoMode, Version: appVersion()})
 	if err != nil {
 		return err
 	}

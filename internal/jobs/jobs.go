@@ -23,6 +23,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/coopdec/coopdec/internal/mail"
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
@@ -43,6 +44,13 @@ type Options struct {
 	// Digest lets the daily digest of saved searches send its emails; it
 	// is scheduled only when set.
 	Digest DigestOptions
+	// Mail sends the emails enqueued as MailArgs; without it they wait,
+	// retried, for a runner that has one.
+	Mail mail.Sender
+	// FetchPollInterval is how often the queue is polled for new jobs
+	// when not notified of them (always on SQLite); River's default (1 s)
+	// when 0. Tests shorten it.
+	FetchPollInterval time.Duration
 }
 
 const (
@@ -121,6 +129,7 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 		return nil, fmt.Errorf("jobs: unable to load the digest's texts: %w", err)
 	}
 	river.AddWorker(workers, digest)
+	river.AddWorker(workers, &MailWorker{sender: opts.Mail})
 	config := &river.Config{
 		Logger:  logger,
 		Workers: workers,
@@ -135,6 +144,10 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 		},
 		PollOnly:     opts.PollOnly,
 		ErrorHandler: errorLogger{logger},
+	}
+	if opts.FetchPollInterval > 0 {
+		config.FetchPollInterval = opts.FetchPollInterval
+		config.FetchCooldown = min(opts.FetchPollInterval, 100*time.Millisecond)
 	}
 	if opts.Digest.enabled() {
 		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(dailyAt{hour: digestHour, loc: paris},

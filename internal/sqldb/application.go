@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +72,8 @@ func (db *DB) CreateApplication(ctx context.Context, a *coopdec.Application, act
 			return err
 		}
 		a.Status, a.Version = coopdec.ApplicationDraft, 1
+		// Partners confirm through their links, never by the applicant's say.
+		coopdec.ApplyConfirmations(a, nil)
 		if err := a.ValidateDraft(c); err != nil {
 			return err
 		}
@@ -82,9 +83,16 @@ func (db *DB) CreateApplication(ctx context.Context, a *coopdec.Application, act
 		}
 		a.CreatedAt = db.now()
 		a.UpdatedAt, a.SubmittedAt = a.CreatedAt, time.Time{}
+		elig, err := db.eligibility(ctx, tx, a, c)
+		if err != nil {
+			return err
+		}
+		title, countries, themes := listColumns(a)
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (call_id, lead_organisation_id, status, version,
-			content, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			a.CallID, a.LeadOrganisationID, string(a.Status), a.Version, content, a.CreatedAt, a.UpdatedAt).Scan(&a.ID)
+			content, created_at, updated_at, title, countries, themes, eligible)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			a.CallID, a.LeadOrganisationID, string(a.Status), a.Version, content, a.CreatedAt, a.UpdatedAt,
+			title, countries, themes, eligibleColumn(elig)).Scan(&a.ID)
 		if err != nil {
 			return err
 		}
@@ -92,17 +100,57 @@ func (db *DB) CreateApplication(ctx context.Context, a *coopdec.Application, act
 	})
 }
 
-const applicationColumns = `id, call_id, lead_organisation_id, status, version, content, created_at, updated_at, submitted_at`
+const applicationColumns = `id, call_id, lead_organisation_id, status, version, content, created_at, updated_at,
+	submitted_at, withdrawn_at, withdrawal_reason, receipt_number`
 
 func scanApplication(row interface{ Scan(...any) error }, a *coopdec.Application) error {
 	var content string
-	var submitted sql.NullTime
+	var submitted, withdrawn sql.NullTime
+	var receipt sql.NullString
 	if err := row.Scan(&a.ID, &a.CallID, &a.LeadOrganisationID, &a.Status, &a.Version, &content,
-		&a.CreatedAt, &a.UpdatedAt, &submitted); err != nil {
+		&a.CreatedAt, &a.UpdatedAt, &submitted, &withdrawn, &a.WithdrawalReason, &receipt); err != nil {
 		return err
 	}
 	a.CreatedAt, a.UpdatedAt, a.SubmittedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC(), fromNullTime(submitted)
+	a.WithdrawnAt, a.ReceiptNumber = fromNullTime(withdrawn), receipt.String
 	return unmarshalApplicationContent(content, a)
+}
+
+// listColumns returns what officers' lists filter on: the French title,
+// and the countries and themes as ",MA,TN," for a LIKE to find one.
+func listColumns(a *coopdec.Application) (title, countries, themes string) {
+	title = a.Texts["fr"].Title
+	if title == "" {
+		for _, l := range coopdec.Languages {
+			if t := a.Texts[l].Title; t != "" {
+				title = t
+				break
+			}
+		}
+	}
+	return title, codeList(a.Countries), codeList(a.Themes)
+}
+
+func codeList(codes []string) string {
+	if len(codes) == 0 {
+		return ""
+	}
+	return "," + strings.Join(codes, ",") + ","
+}
+
+// eligibleColumn is the eligibility as the lists store it: NULL while a
+// rule waits for a fact.
+func eligibleColumn(e coopdec.Eligibility) sql.NullBool {
+	failed := false
+	for _, r := range e.Results {
+		switch r.Status {
+		case coopdec.RuleUnknown:
+			return sql.NullBool{}
+		case coopdec.RuleFailed:
+			failed = true
+		}
+	}
+	return sql.NullBool{Bool: !failed, Valid: true}
 }
 
 // Application returns an application with its content. Whether the reader
@@ -124,6 +172,11 @@ func (db *DB) loadApplication(ctx context.Context, q querier, id int64, forUpdat
 	if err != nil {
 		return nil, translate(err)
 	}
+	confirmations, err := listConfirmations(ctx, q, id)
+	if err != nil {
+		return nil, translate(err)
+	}
+	coopdec.ApplyConfirmations(a, confirmations)
 	return a, nil
 }
 
@@ -160,12 +213,18 @@ func (db *DB) UpdateApplicationDraft(ctx context.Context, a *coopdec.Application
 			return err
 		}
 		now := db.now()
+		elig, err := db.eligibility(ctx, tx, &next, c)
+		if err != nil {
+			return err
+		}
+		title, countries, themes := listColumns(&next)
 		// The version in the WHERE clause is what makes this safe: on
 		// PostgreSQL a concurrent update that committed first leaves no row
 		// at this version, so this one changes nothing.
-		res, err := tx.ExecContext(ctx, `UPDATE applications SET content = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND version = $4 AND status = $5`,
-			content, now, a.ID, a.Version, string(coopdec.ApplicationDraft))
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET content = $1, version = version + 1, updated_at = $2,
+			title = $3, countries = $4, themes = $5, eligible = $6
+			WHERE id = $7 AND version = $8 AND status = $9`,
+			content, now, title, countries, themes, eligibleColumn(elig), a.ID, a.Version, string(coopdec.ApplicationDraft))
 		if err != nil {
 			return err
 		}
@@ -176,6 +235,7 @@ func (db *DB) UpdateApplicationDraft(ctx context.Context, a *coopdec.Application
 		}
 		next.Version++
 		next.CreatedAt, next.UpdatedAt, next.SubmittedAt = old.CreatedAt, now, old.SubmittedAt
+		next.WithdrawnAt, next.WithdrawalReason = old.WithdrawnAt, old.WithdrawalReason
 		if err := db.audit(ctx, tx, actor, coopdec.AuditApplicationUpdate, applicationSubject(a.ID), "version "+strconv.Itoa(next.Version)); err != nil {
 			return err
 		}
@@ -212,105 +272,3 @@ func (db *DB) ListApplicationsByOrganisation(ctx context.Context, orgID int64, p
 	return out, page, translate(rows.Err())
 }
 
-// ApplicationAttachment describes a file attached to an application; the
-// file itself is a content-addressed blob named by SHA256, stored apart.
-type ApplicationAttachment struct {
-	ID            int64
-	ApplicationID int64
-	DocumentCode  string // what the file is, e.g. "council_deliberation", "budget"
-	Name          string // file name, as coopdec.SafeFilename makes it
-	MediaType     string
-	SizeBytes     int64
-	SHA256        string // lower-case hexadecimal
-	CreatedAt     time.Time
-}
-
-var (
-	documentCodeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-	sha256RE       = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	mediaTypeRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$`)
-)
-
-func (att *ApplicationAttachment) validate() error {
-	att.DocumentCode = strings.ToLower(strings.TrimSpace(att.DocumentCode))
-	att.Name = coopdec.SafeFilename(att.Name)
-	att.MediaType = strings.ToLower(strings.TrimSpace(att.MediaType))
-	att.SHA256 = strings.ToLower(strings.TrimSpace(att.SHA256))
-	var errs coopdec.Errors
-	if !documentCodeRE.MatchString(att.DocumentCode) {
-		errs = append(errs, coopdec.FieldError("document_code", "attachment.document_code.invalid"))
-	}
-	if len(att.MediaType) > 100 || !mediaTypeRE.MatchString(att.MediaType) {
-		errs = append(errs, coopdec.FieldError("media_type", "attachment.media_type.invalid"))
-	}
-	if !sha256RE.MatchString(att.SHA256) {
-		errs = append(errs, coopdec.FieldError("sha256", "attachment.sha256.invalid"))
-	}
-	return errs.Err()
-}
-
-// AddAttachment records a file attached to a draft application; the blob
-// must be stored already. The application's files together must stay
-// within coopdec.CheckAttachmentSizes's limits.
-func (db *DB) AddAttachment(ctx context.Context, att *ApplicationAttachment, actor coopdec.Actor) error {
-	if err := att.validate(); err != nil {
-		return err
-	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		// Locked on PostgreSQL, so that two files added at once are
-		// counted together against the limits.
-		a, err := db.loadApplication(ctx, tx, att.ApplicationID, true)
-		if err != nil {
-			return err
-		}
-		if a.Status != coopdec.ApplicationDraft {
-			return errApplicationNotDraft
-		}
-		existing, err := listAttachments(ctx, tx, att.ApplicationID)
-		if err != nil {
-			return err
-		}
-		sizes := make([]int64, 0, len(existing)+1)
-		for _, e := range existing {
-			sizes = append(sizes, e.SizeBytes)
-		}
-		if err := coopdec.CheckAttachmentSizes(append(sizes, att.SizeBytes)); err != nil {
-			return err
-		}
-		att.CreatedAt = db.now()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO application_attachments (application_id, document_code, name,
-			media_type, size_bytes, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			att.ApplicationID, att.DocumentCode, att.Name, att.MediaType, att.SizeBytes, att.SHA256, att.CreatedAt).Scan(&att.ID); err != nil {
-			return err
-		}
-		return db.audit(ctx, tx, actor, coopdec.AuditAttachmentAdd, applicationSubject(att.ApplicationID),
-			att.DocumentCode+" "+att.Name+" sha256:"+att.SHA256)
-	})
-}
-
-// ListAttachments lists an application's attachments in the order they
-// were added.
-func (db *DB) ListAttachments(ctx context.Context, applicationID int64) ([]ApplicationAttachment, error) {
-	out, err := listAttachments(ctx, db.read, applicationID)
-	return out, translate(err)
-}
-
-func listAttachments(ctx context.Context, q querier, applicationID int64) ([]ApplicationAttachment, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, application_id, document_code, name, media_type, size_bytes, sha256, created_at
-		FROM application_attachments WHERE application_id = $1 ORDER BY id`, applicationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ApplicationAttachment
-	for rows.Next() {
-		var att ApplicationAttachment
-		if err := rows.Scan(&att.ID, &att.ApplicationID, &att.DocumentCode, &att.Name, &att.MediaType,
-			&att.SizeBytes, &att.SHA256, &att.CreatedAt); err != nil {
-			return nil, err
-		}
-		att.CreatedAt = att.CreatedAt.UTC()
-		out = append(out, att)
-	}
-	return out, rows.Err()
-}

@@ -151,7 +151,7 @@ func TestCreateApplicationRefusals(t *testing.T) {
 	a.LeadOrganisationID = 999_999
 	a.Partners = nil
 	a.Budget = coopdec.Budget{}
-	wantError(t, e.db.CreateApplication(ctx, a, e.lyonActor), coopdec.EINVALID, "", "error.reference")
+	wantError(t, e.db.CreateApplication(ctx, a, e.lyonActor), coopdec.ENOTFOUND, "", "org.not_found")
 
 	if _, err := e.db.Application(ctx, 999_999); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
 		t.Errorf("Application(999999): got %v; want %s", err, coopdec.ENOTFOUND)
@@ -262,7 +262,7 @@ func TestUpdateSubmittedApplicationRefused(t *testing.T) {
 		t.Fatalf("got version %d, places %q; want the submitted content unchanged", got.Version, got.Places)
 	}
 
-	att := &ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "budget.pdf",
+	att := &coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "budget.pdf",
 		MediaType: "application/pdf", SizeBytes: 1000, SHA256: strings.Repeat("a", 64)}
 	wantError(t, e.db.AddAttachment(ctx, att, e.lyonActor), coopdec.ECONFLICT, "", "application.not_draft")
 }
@@ -323,21 +323,21 @@ func TestApplicationAttachments(t *testing.T) {
 	a := e.mustCreateApplication(t, e.fullApplication())
 	b := e.mustCreateApplication(t, e.fullApplication())
 
-	first := &ApplicationAttachment{ApplicationID: a.ID, DocumentCode: " Council_Deliberation ", Name: `C:\docs\Délibération "n°12".pdf`,
+	first := &coopdec.Attachment{ApplicationID: a.ID, DocumentCode: " Council_Deliberation ", Name: `C:\docs\Délibération "n°12".pdf`,
 		MediaType: "application/pdf", SizeBytes: 120_000, SHA256: strings.Repeat("AB", 32)}
 	if err := e.db.AddAttachment(ctx, first, e.lyonActor); err != nil {
 		t.Fatalf("AddAttachment: got error %v; want nil", err)
 	}
-	second := &ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "budget.ods",
+	second := &coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "budget.ods",
 		MediaType: "application/vnd.oasis.opendocument.spreadsheet", SizeBytes: 8_000, SHA256: strings.Repeat("0", 64)}
 	if err := e.db.AddAttachment(ctx, second, e.lyonActor); err != nil {
 		t.Fatalf("AddAttachment: got error %v; want nil", err)
 	}
-	want := []ApplicationAttachment{
+	want := []coopdec.Attachment{
 		{ID: first.ID, ApplicationID: a.ID, DocumentCode: "council_deliberation", Name: "Délibération n°12.pdf",
-			MediaType: "application/pdf", SizeBytes: 120_000, SHA256: strings.Repeat("ab", 32), CreatedAt: t0},
+			MediaType: "application/pdf", SizeBytes: 120_000, SHA256: strings.Repeat("ab", 32), UploadedBy: e.lyonActor.UserID, CreatedAt: t0},
 		{ID: second.ID, ApplicationID: a.ID, DocumentCode: "budget", Name: "budget.ods",
-			MediaType: "application/vnd.oasis.opendocument.spreadsheet", SizeBytes: 8_000, SHA256: strings.Repeat("0", 64), CreatedAt: t0},
+			MediaType: "application/vnd.oasis.opendocument.spreadsheet", SizeBytes: 8_000, SHA256: strings.Repeat("0", 64), UploadedBy: e.lyonActor.UserID, CreatedAt: t0},
 	}
 	got, err := e.db.ListAttachments(ctx, a.ID)
 	if err != nil {
@@ -352,20 +352,20 @@ func TestApplicationAttachments(t *testing.T) {
 
 	for _, tt := range []struct {
 		name             string
-		att              ApplicationAttachment
+		att              coopdec.Attachment
 		code, field, key string
 	}{
-		{"bad code", ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "pièce 1", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: 1, SHA256: strings.Repeat("1", 64)},
+		{"bad code", coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "pièce 1", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: 1, SHA256: strings.Repeat("1", 64)},
 			coopdec.EINVALID, "document_code", "attachment.document_code.invalid"},
-		{"bad media type", ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "pdf", SizeBytes: 1, SHA256: strings.Repeat("1", 64)},
+		{"bad media type", coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "pdf", SizeBytes: 1, SHA256: strings.Repeat("1", 64)},
 			coopdec.EINVALID, "media_type", "attachment.media_type.invalid"},
-		{"bad hash", ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: 1, SHA256: "abc"},
+		{"bad hash", coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: 1, SHA256: "abc"},
 			coopdec.EINVALID, "sha256", "attachment.sha256.invalid"},
-		{"empty", ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SHA256: strings.Repeat("1", 64)},
+		{"empty", coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SHA256: strings.Repeat("1", 64)},
 			coopdec.EINVALID, "attachments.2", "attachment.empty"},
-		{"too large", ApplicationAttachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: coopdec.MaxAttachmentBytes + 1, SHA256: strings.Repeat("1", 64)},
+		{"too large", coopdec.Attachment{ApplicationID: a.ID, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: coopdec.MaxAttachmentBytes + 1, SHA256: strings.Repeat("1", 64)},
 			coopdec.EINVALID, "attachments.2", "attachment.too_large"},
-		{"unknown application", ApplicationAttachment{ApplicationID: 999_999, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: 1, SHA256: strings.Repeat("1", 64)},
+		{"unknown application", coopdec.Attachment{ApplicationID: 999_999, DocumentCode: "budget", Name: "a.pdf", MediaType: "application/pdf", SizeBytes: 1, SHA256: strings.Repeat("1", 64)},
 			coopdec.ENOTFOUND, "", "application.not_found"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -152,7 +152,7 @@ func (v *view) addError(err error) {
 		return
 	}
 	key, args := coopdec.ErrorKey(err)
-	msg := v.T(key, args...)
+	msg := v.T(key, localizeArgs(v.Lang, key, args, v.T)...)
 	var e *coopdec.Error
 	if errors.As(err, &e) && e.Field != "" {
 		if _, dup := v.Errors[e.Field]; !dup {
@@ -234,7 +234,8 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := info(r).lang
 	key, args := coopdec.ErrorKey(err)
-	detail := s.cat.T(lang, key, args...)
+	t := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
+	detail := s.cat.T(lang, key, localizeArgs(lang, key, args, t)...)
 	if status == http.StatusUnauthorized && isAPI(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="coopdec"`)
 	}
@@ -244,7 +245,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		var list coopdec.Errors
 		if errors.As(err, &list) && len(list) > 0 {
 			for _, e := range list {
-				p.Errors = append(p.Errors, problemField{Field: e.Field, Message: s.cat.T(lang, e.Key, e.Args...)})
+				p.Errors = append(p.Errors, problemField{Field: e.Field, Message: s.cat.T(lang, e.Key, localizeArgs(lang, e.Key, e.Args, t)...)})
 			}
 		} else if e := (*coopdec.Error)(nil); errors.As(err, &e) && e.Field != "" {
 			p.Errors = []problemField{{Field: e.Field, Message: detail}}
@@ -261,6 +262,26 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	v := s.newView(r, "problem."+code, errorPage{Status: status, Detail: detail})
 	s.render(w, r, status, "error", v)
+}
+
+// localizeArgs puts an error's args in the reader's words: eligibility
+// messages name countries, documents and amounts; others format typed
+// amounts, shares and themes (coopdec.LocalizeArgs) and instants, shown in
+// Paris time.
+func localizeArgs(lang, key string, args []any, t func(string, ...any) string) []any {
+	if len(args) == 0 {
+		return args
+	}
+	if strings.HasPrefix(key, "eligibility.") {
+		return coopdec.RuleResult{Key: key, Args: args}.MessageArgs(lang, t)
+	}
+	out := coopdec.LocalizeArgs(lang, args, nil)
+	for i, a := range out {
+		if at, ok := a.(time.Time); ok {
+			out[i] = at.In(Paris).Format("02/01/2006 15:04")
+		}
+	}
+	return out
 }
 
 // errorPage is what the error template shows.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/i18n"
 	"github.com/coopdec/coopdec/internal/mail"
 	"github.com/coopdec/coopdec/internal/sqldb"
@@ -20,8 +21,12 @@ import (
 
 // Config is what the server needs from its caller.
 type Config struct {
-	DB      *sqldb.DB
-	Mail    mail.Sender
+	DB   *sqldb.DB
+	Mail mail.Sender
+	// Jobs enqueues background work in storage transactions (the emails
+	// that changes cause); Blobs keeps attachments.
+	Jobs    sqldb.Enqueuer
+	Blobs   blob.Store
 	Logger  *slog.Logger
 	BaseURL string // public URL, for links in emails; e.g. http://127.0.0.1:8080
 	Demo    bool   // demonstration mode: the demo password is accepted
@@ -35,6 +40,8 @@ type Config struct {
 type Server struct {
 	db      *sqldb.DB
 	mail    mail.Sender
+	jobs    sqldb.Enqueuer
+	blobs   blob.Store
 	log     *slog.Logger
 	cat     i18n.Catalogues
 	base    *url.URL
@@ -49,8 +56,8 @@ type Server struct {
 // New builds a server; it fails when a template or catalogue is broken, so
 // that such errors stop the start and never reach a request.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Mail == nil {
-		return nil, errors.New("web: a database and a mail sender are required")
+	if cfg.DB == nil || cfg.Mail == nil || cfg.Jobs == nil || cfg.Blobs == nil {
+		return nil, errors.New("web: a database, a mail sender, a job queue and a blob store are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -67,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: cfg.DB, mail: cfg.Mail, log: cfg.Logger, cat: cat, base: base, demo: cfg.Demo,
+	s := &Server{db: cfg.DB, mail: cfg.Mail, jobs: cfg.Jobs, blobs: cfg.Blobs, log: cfg.Logger, cat: cat, base: base, demo: cfg.Demo,
 		version: cfg.Version, noDelay: cfg.NoLoginDelay, pages: p, metrics: newMetrics()}
 	s.handler = s.middleware(recordPattern(s.routes()))
 	return s, nil

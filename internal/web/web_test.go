@@ -11,21 +11,28 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/blob"
+	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/mail"
 	"github.com/coopdec/coopdec/internal/password"
 	"github.com/coopdec/coopdec/internal/sqldb"
 	"github.com/coopdec/coopdec/internal/sqldb/sqldbtest"
 )
 
-// testEnv is a real server on a fresh database, with a recording mailer.
+// testEnv is a real server on a fresh database, with a recording mailer,
+// attachments in a temporary folder and a job queue that is not worked
+// until startJobs.
 type testEnv struct {
-	t    *testing.T
-	db   *sqldb.DB
-	mail *mail.Recorder
-	srv  *Server
-	ts   *httptest.Server
+	t      *testing.T
+	db     *sqldb.DB
+	mail   *mail.Recorder
+	srv    *Server
+	ts     *httptest.Server
+	runner *jobs.Runner
+	blobs  *blob.Local
 }
 
 const testPassword = "un mot de passe de test solide"
@@ -34,16 +41,55 @@ func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	db := sqldbtest.Open(t)
 	rec := &mail.Recorder{}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	runner, err := jobs.New(t.Context(), db, logger, jobs.Options{Mail: rec, FetchPollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
+	if err := runner.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Start()
 	t.Cleanup(ts.Close)
-	srv, err := New(Config{DB: db, Mail: rec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	srv, err := New(Config{DB: db, Mail: rec, Jobs: runner, Blobs: blobs, Logger: logger,
 		BaseURL: ts.URL, Version: "test", NoLoginDelay: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv
-	return &testEnv{t: t, db: db, mail: rec, srv: srv, ts: ts}
+	return &testEnv{t: t, db: db, mail: rec, srv: srv, ts: ts, runner: runner, blobs: blobs}
+}
+
+// startJobs works the job queue, so that enqueued emails reach e.mail.
+func (e *testEnv) startJobs() {
+	e.t.Helper()
+	if err := e.runner.Start(e.t.Context()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// waitMail waits for an email to to arrive (the job queue sends them), and
+// returns it; it fails the test after a few seconds.
+func (e *testEnv) waitMail(to, contains string) mail.Message {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, m := range e.mail.Messages() {
+			if m.To == to && strings.Contains(m.Subject+"\n"+m.Text, contains) {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("no email to %s containing %q; got %+v", to, contains, e.mail.Messages())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // hashOnce caches the hash of testPassword: argon2id is slow by design.

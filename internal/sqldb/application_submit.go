@@ -1,0 +1,344 @@
+package sqldb
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+var (
+	errSubmissionKeyReused = &coopdec.Error{Code: coopdec.ECONFLICT, Key: "submission.key_reused", Field: "idempotency_key"}
+	errSubmissionKey       = &coopdec.Error{Code: coopdec.EINVALID, Key: "submission.key_invalid", Field: "idempotency_key"}
+	errReceiptNotFound     = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "receipt.not_found"}
+	errVersionNotFound     = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "application.version.not_found"}
+)
+
+// paris is where receipt numbers' years turn.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // time/tzdata is embedded by the binary
+	}
+	return loc
+}()
+
+// SubmitRequest is a submission as the server received it.
+type SubmitRequest struct {
+	ApplicationID int64
+	// Version, when not 0, must be the stored version: the user submits
+	// what they saw.
+	Version int
+	// IdempotencyKey, when set, makes a retry with the same key return the
+	// first submission's receipt instead of an error.
+	IdempotencyKey string
+	// At is when the server received the request; the call must be open
+	// then, and it is the submission's time on the receipt.
+	At     time.Time
+	User   *coopdec.User
+	Actor  coopdec.Actor
+	Notify func(sub coopdec.Submission, a *coopdec.Application) []Job
+}
+
+func validSubmissionKey(k string) bool {
+	if len(k) == 0 || len(k) > 200 {
+		return false
+	}
+	for _, r := range k {
+		if r > unicode.MaxASCII || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// SubmitApplication submits a draft: in one transaction it checks the
+// submission (coopdec.CheckSubmission: who, the call open at req.At, a
+// complete and eligible application), numbers it, freezes its content as
+// version 1 with the hashes of its content and files, and enqueues
+// req.Notify's jobs. Concurrent submissions of one application are
+// serialised by the row lock (PostgreSQL) or the single writer (SQLite):
+// one wins, the others find it submitted.
+func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitRequest) (coopdec.Submission, error) {
+	req.IdempotencyKey = strings.TrimSpace(req.IdempotencyKey)
+	if req.IdempotencyKey != "" && !validSubmissionKey(req.IdempotencyKey) {
+		return coopdec.Submission{}, errSubmissionKey
+	}
+	if req.At.IsZero() {
+		req.At = db.now()
+	}
+	req.At = req.At.UTC().Truncate(time.Microsecond)
+	var sub coopdec.Submission
+	err := db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
+		if req.IdempotencyKey != "" && req.User != nil {
+			var appID int64
+			err := tx.QueryRowContext(ctx, `SELECT application_id FROM submission_keys WHERE user_id = $1 AND key = $2`,
+				req.User.ID, req.IdempotencyKey).Scan(&appID)
+			switch {
+			case err == nil && appID != req.ApplicationID:
+				return errSubmissionKeyReused
+			case err == nil:
+				r, err := loadReceipt(ctx, tx, appID)
+				if err != nil {
+					return err
+				}
+				sub = coopdec.Submission{ApplicationID: appID, Receipt: r, Replayed: true}
+				return nil
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		a, err := db.loadApplication(ctx, tx, req.ApplicationID, true)
+		if err != nil {
+			return err
+		}
+		c, err := db.loadCall(ctx, tx, a.CallID, false)
+		if err != nil {
+			return err
+		}
+		elig, err := db.eligibility(ctx, tx, a, c)
+		if err != nil {
+			return err
+		}
+		if err := coopdec.CheckSubmission(req.User, a, c, req.At, elig); err != nil {
+			return err
+		}
+		if req.Version != 0 && req.Version != a.Version {
+			return errApplicationChanged
+		}
+		year := req.At.In(paris).Year()
+		var seq int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO receipt_counters (call_id, year, last) VALUES ($1, $2, 1)
+			ON CONFLICT (call_id, year) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last`,
+			c.ID, year).Scan(&seq); err != nil {
+			return err
+		}
+		atts, err := listAttachments(ctx, tx, `application_id = $1 AND message_id IS NULL AND state = $2`, a.ID, attachmentCurrent)
+		if err != nil {
+			return err
+		}
+		files := stripState(atts)
+		a.SubmittedAt = req.At
+		r, err := coopdec.NewReceipt(coopdec.ReceiptNumber(c.Reference, seq, year), a, attachmentHashes(files))
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, submitted_at = $2, receipt_number = $3,
+			content_sha256 = $4, version = version + 1, updated_at = $5, eligible = $6 WHERE id = $7 AND status = $8`,
+			string(coopdec.ApplicationSubmitted), req.At, r.Number, r.ContentSHA256, db.now(), eligibleColumn(elig),
+			a.ID, string(coopdec.ApplicationDraft))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errApplicationNotDraft
+		}
+		a.Status, a.ReceiptNumber, a.Version = coopdec.ApplicationSubmitted, r.Number, a.Version+1
+		if err := db.insertVersion(ctx, tx, a, 1, req.Actor.UserID, 0, files, req.At); err != nil {
+			return err
+		}
+		if req.IdempotencyKey != "" && req.User != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO submission_keys (user_id, key, application_id, created_at)
+				VALUES ($1, $2, $3, $4)`, req.User.ID, req.IdempotencyKey, a.ID, db.now()); err != nil {
+				return err
+			}
+		}
+		if err := db.audit(ctx, tx, req.Actor, coopdec.AuditApplicationSubmit, applicationSubject(a.ID),
+			r.Number+" sha256:"+r.ContentSHA256); err != nil {
+			return err
+		}
+		sub = coopdec.Submission{ApplicationID: a.ID, Receipt: r}
+		if req.Notify != nil {
+			return enqueue(req.Notify(sub, a)...)
+		}
+		return nil
+	})
+	return sub, err
+}
+
+func attachmentHashes(files []coopdec.Attachment) []coopdec.AttachmentHash {
+	out := make([]coopdec.AttachmentHash, len(files))
+	for i, f := range files {
+		out[i] = coopdec.AttachmentHash{Name: f.Name, SHA256: f.SHA256}
+	}
+	return out
+}
+
+// insertVersion keeps a version of a submitted application whole.
+func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, a *coopdec.Application, number int, author, correction int64,
+	files []coopdec.Attachment, at time.Time) error {
+	content, err := marshalApplicationContent(a)
+	if err != nil {
+		return err
+	}
+	if files == nil {
+		files = []coopdec.Attachment{}
+	}
+	b, err := json.Marshal(files)
+	if err != nil {
+		return err
+	}
+	h, err := coopdec.ContentHash(a)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO application_versions (application_id, number, at, author_id, correction_id,
+		content, attachments, content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		a.ID, number, at, nullID(author), nullID(correction), content, string(b), h)
+	return err
+}
+
+// ApplicationVersions lists the kept versions of a submitted application,
+// the submission first.
+func (db *DB) ApplicationVersions(ctx context.Context, appID int64) ([]coopdec.ApplicationVersion, error) {
+	list, err := listVersions(ctx, db.read, appID, 0)
+	return list, translate(err)
+}
+
+// ApplicationVersion returns one kept version.
+func (db *DB) ApplicationVersion(ctx context.Context, appID int64, number int) (*coopdec.ApplicationVersion, error) {
+	list, err := listVersions(ctx, db.read, appID, number)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if len(list) == 0 {
+		return nil, errVersionNotFound
+	}
+	return &list[0], nil
+}
+
+func listVersions(ctx context.Context, q querier, appID int64, number int) ([]coopdec.ApplicationVersion, error) {
+	query := `SELECT v.number, v.at, v.author_id, v.correction_id, v.content, v.attachments, v.content_sha256,
+		a.call_id, a.lead_organisation_id, a.submitted_at, a.receipt_number
+		FROM application_versions v JOIN applications a ON a.id = v.application_id WHERE v.application_id = $1`
+	args := []any{appID}
+	if number > 0 {
+		query += ` AND v.number = $2`
+		args = append(args, number)
+	}
+	rows, err := q.QueryContext(ctx, query+` ORDER BY v.number`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []coopdec.ApplicationVersion
+	for rows.Next() {
+		var v coopdec.ApplicationVersion
+		var author, correction sql.NullInt64
+		var content, files string
+		var submitted sql.NullTime
+		var receipt sql.NullString
+		a := &v.Application
+		if err := rows.Scan(&v.Number, &v.At, &author, &correction, &content, &files, &v.ContentSHA256,
+			&a.CallID, &a.LeadOrganisationID, &submitted, &receipt); err != nil {
+			return nil, err
+		}
+		v.ApplicationID, a.ID = appID, appID
+		v.At, v.AuthorID, v.CorrectionID = v.At.UTC(), author.Int64, correction.Int64
+		a.Status, a.Version, a.SubmittedAt, a.ReceiptNumber = coopdec.ApplicationSubmitted, v.Number, fromNullTime(submitted), receipt.String
+		if err := unmarshalApplicationContent(content, a); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(files), &v.Attachments); err != nil {
+			return nil, fmt.Errorf("application %d version %d: unable to read its files: %w", appID, v.Number, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// ApplicationReceipt returns the receipt of a submitted application.
+func (db *DB) ApplicationReceipt(ctx context.Context, appID int64) (coopdec.Receipt, error) {
+	r, err := loadReceipt(ctx, db.read, appID)
+	return r, translate(err)
+}
+
+func loadReceipt(ctx context.Context, q querier, appID int64) (coopdec.Receipt, error) {
+	var r coopdec.Receipt
+	var number, sum sql.NullString
+	var submitted sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT receipt_number, content_sha256, submitted_at FROM applications WHERE id = $1`,
+		appID).Scan(&number, &sum, &submitted)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !number.Valid {
+		return r, errReceiptNotFound
+	}
+	if err != nil {
+		return r, err
+	}
+	versions, err := listVersions(ctx, q, appID, 1)
+	if err != nil {
+		return r, err
+	}
+	if len(versions) == 0 {
+		return r, errReceiptNotFound
+	}
+	r = coopdec.Receipt{Number: number.String, ContentSHA256: sum.String,
+		SubmittedAt: fromNullTime(submitted).Truncate(time.Second), Attachments: attachmentHashes(versions[0].Attachments)}
+	r.Attachments = sortedHashes(r.Attachments)
+	return r, nil
+}
+
+// sortedHashes puts hashes in NewReceipt's order: by name, then hash.
+func sortedHashes(list []coopdec.AttachmentHash) []coopdec.AttachmentHash {
+	slices.SortFunc(list, func(x, y coopdec.AttachmentHash) int {
+		return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.SHA256, y.SHA256))
+	})
+	return list
+}
+
+// SubmittedVersion returns the submitted version (version 1) of the
+// application a receipt number names, to check a receipt against.
+func (db *DB) SubmittedVersion(ctx context.Context, receiptNumber string) (*coopdec.ApplicationVersion, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT id FROM applications WHERE receipt_number = $1`,
+		strings.TrimSpace(receiptNumber)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errReceiptNotFound
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return db.ApplicationVersion(ctx, id, 1)
+}
+
+// WithdrawApplication withdraws a draft or a submitted application for a
+// reason; an open correction request is cancelled with it.
+func (db *DB) WithdrawApplication(ctx context.Context, u *coopdec.User, appID int64, reason string, actor coopdec.Actor) error {
+	reason = strings.TrimSpace(reason)
+	if err := coopdec.CheckWithdrawal(reason); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		a, err := db.loadApplication(ctx, tx, appID, true)
+		if err != nil {
+			return err
+		}
+		if !coopdec.CanWithdrawApplication(u, a) {
+			if a.Status == coopdec.ApplicationWithdrawn {
+				return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "application.withdrawn"}
+			}
+			return coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden")
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, withdrawn_at = $2, withdrawal_reason = $3,
+			version = version + 1, updated_at = $2 WHERE id = $4`,
+			string(coopdec.ApplicationWithdrawn), now, reason, appID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE correction_requests SET status = $1 WHERE application_id = $2 AND status = $3`,
+			string(coopdec.CorrectionCancelled), appID, string(coopdec.CorrectionOpen)); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditApplicationWithdraw, applicationSubject(appID), reason)
+	})
+}
