@@ -271,4 +271,3 @@ func (db *DB) ListApplicationsByOrganisation(ctx context.Context, orgID int64, p
 	}
 	return out, page, translate(rows.Err())
 }
-
