@@ -100,6 +100,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/admin/users/{id}/roles/{role}", s.requireAdmin(s.apiAdminRevoke))
 	mux.HandleFunc("GET /api/v1/admin/audit", s.requireAdmin(s.apiAdminAudit))
 	mux.HandleFunc("GET /api/v1/admin/outbox", s.requireAdmin(s.apiAdminOutbox))
+	// Applications: the applicants' pages, the officers' and partners'
+	// pages, and the API, each gathered in its own file.
+	s.applicantRoutes(mux)
+	s.officerApplicationRoutes(mux)
+	s.applicationAPIRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "error.not_found"))
 	})

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// applicationAPIRoutes registers the applications API.
+func (s *Server) applicationAPIRoutes(mux *http.ServeMux) {}
