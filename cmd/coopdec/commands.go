@@ -59,7 +59,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout}); err != nil {
+	blobs, err := dbf.blobStore()
+	if err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout, Blobs: blobs}); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "Données de démonstration chargées.")

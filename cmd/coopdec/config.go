@@ -6,16 +6,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
 // dbFlags are the options every command that touches the database takes.
 type dbFlags struct {
-	url  string
-	data string
+	url   string
+	data  string
+	blobs string
 }
 
 func env(name, fallback string) string {
@@ -48,6 +51,20 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.url, "database-url", env("COOPDEC_DATABASE_URL", ""), "PostgreSQL URL (postgres://…); empty: embedded SQLite in --data (env COOPDEC_DATABASE_URL)")
 	fs.StringVar(&f.data, "data", env("COOPDEC_DATA", "./data"), "data folder for the SQLite database (env COOPDEC_DATA)")
+	fs.StringVar(&f.blobs, "blobs", env("COOPDEC_BLOBS", ""), "folder for attachments; default DATA/blobs (env COOPDEC_BLOBS)")
+}
+
+// blobStore opens the attachments' folder.
+func (f *dbFlags) blobStore() (*blob.Local, error) {
+	dir := f.blobs
+	if dir == "" {
+		dir = filepath.Join(f.data, "blobs")
+	}
+	store, err := blob.NewLocal(dir)
+	if err != nil {
+		return nil, fmt.Errorf("unable to use %s for attachments: %w (choose another with --blobs)", dir, err)
+	}
+	return store, nil
 }
 
 // open connects and migrates.

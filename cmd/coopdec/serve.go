@@ -9,11 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/demo"
 	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/mail"
@@ -28,7 +26,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fs.String("base-url", env("COOPDEC_BASE_URL", ""), "public URL, for links in emails; default http://ADDR (env COOPDEC_BASE_URL)")
 	demoMode := fs.Bool("demo", false, "load and enable the demonstration data and accounts")
 	referentiel := fs.String("referentiel", env("COOPDEC_REFERENTIEL", demo.DefaultReferentiel), "with --demo: territorial referential to import on first start (env COOPDEC_REFERENTIEL)")
-	blobDir := fs.String("blobs", env("COOPDEC_BLOBS", ""), "folder for attachments; default DATA/blobs (env COOPDEC_BLOBS)")
 	noMigrate := fs.Bool("no-migrate", false, "do not apply database migrations at start")
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
@@ -91,19 +88,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	blobs, err := dbf.blobStore()
+	if err != nil {
+		return err
+	}
 	if *demoMode {
-		if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout}); err != nil {
+		if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout, Blobs: blobs}); err != nil {
 			return err
 		}
 	}
 
-	if *blobDir == "" {
-		*blobDir = filepath.Join(dbf.data, "blobs")
-	}
-	blobs, err := blob.NewLocal(*blobDir)
-	if err != nil {
-		return fmt.Errorf("unable to use %s for attachments: %w (choose another with --blobs)", *blobDir, err)
-	}
 	srv, err := web.New(web.Config{DB: db, Mail: sender, Jobs: runner, Blobs: blobs, Logger: logger,
 		BaseURL: *baseURL, Demo: *demoMode, Version: appVersion()})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/password"
 	"github.com/coopdec/coopdec/internal/sqldb"
 	"github.com/coopdec/coopdec/internal/territoires"
@@ -80,6 +81,9 @@ type Options struct {
 	Referentiel string
 	// Progress receives progress bars and notes; nil for silence.
 	Progress io.Writer
+	// Blobs keeps the demo applications' attachments; without it the
+	// demo has no applications.
+	Blobs blob.Store
 }
 
 // Load creates the demonstration data. It is idempotent: what exists is
@@ -125,6 +129,9 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 				}
 			}
 		}
+	}
+	if opt.Blobs != nil {
+		return loadApplications(ctx, db, opt.Blobs, ids)
 	}
 	return nil
 }

@@ -3,9 +3,10 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -128,7 +129,7 @@ func (db *DB) ListApplications(ctx context.Context, f coopdec.ApplicationFilter,
 	offset := "$" + strconv.Itoa(len(args)+2)
 	cols := strings.ReplaceAll("a."+applicationColumns, ", ", ", a.")
 	cols = strings.ReplaceAll(cols, ",\n\ta.", ", a.")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+`, c.reference, c.texts, c.deadline, o.name, a.eligible,
+	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+`, c.reference, c.deadline, o.name, a.eligible,
 		(SELECT count(*) FROM application_messages m WHERE m.application_id = a.id),
 		(SELECT max(m.created_at) FROM application_messages m WHERE m.application_id = a.id),
 		(SELECT min(r.due_at) FROM correction_requests r WHERE r.application_id = a.id AND r.status = 'open')
@@ -143,14 +144,14 @@ func (db *DB) ListApplications(ctx context.Context, f coopdec.ApplicationFilter,
 	for rows.Next() {
 		var s coopdec.ApplicationSummary
 		var content string
-		var submitted, withdrawn, deadline, lastMessage, due sql.NullTime
+		var submitted, withdrawn, deadline sql.NullTime
+		var lastMessage, due anyTime
 		var receipt sql.NullString
 		var eligible sql.NullBool
-		var texts string
 		a := &s.Application
 		if err := rows.Scan(&a.ID, &a.CallID, &a.LeadOrganisationID, &a.Status, &a.Version, &content,
 			&a.CreatedAt, &a.UpdatedAt, &submitted, &withdrawn, &a.WithdrawalReason, &receipt,
-			&s.CallReference, &texts, &deadline, &s.LeadName, &eligible, &s.Messages, &lastMessage, &due); err != nil {
+			&s.CallReference, &deadline, &s.LeadName, &eligible, &s.Messages, &lastMessage, &due); err != nil {
 			return nil, page, translate(err)
 		}
 		a.CreatedAt, a.UpdatedAt, a.SubmittedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC(), fromNullTime(submitted)
@@ -158,8 +159,7 @@ func (db *DB) ListApplications(ctx context.Context, f coopdec.ApplicationFilter,
 		if err := unmarshalApplicationContent(content, a); err != nil {
 			return nil, page, err
 		}
-		s.CallTitles = callTitles(texts)
-		s.Deadline, s.LastMessageAt, s.CorrectionDue = fromNullTime(deadline), fromNullTime(lastMessage), fromNullTime(due)
+		s.Deadline, s.LastMessageAt, s.CorrectionDue = fromNullTime(deadline), lastMessage.t, due.t
 		if eligible.Valid {
 			v := eligible.Bool
 			s.Eligible = &v
@@ -169,7 +169,47 @@ func (db *DB) ListApplications(ctx context.Context, f coopdec.ApplicationFilter,
 	if err := rows.Err(); err != nil {
 		return nil, page, translate(err)
 	}
+	if err := db.applyCallTitles(ctx, out); err != nil {
+		return nil, page, err
+	}
 	return out, page, db.applyConfirmations(ctx, out)
+}
+
+// applyCallTitles names the calls of a page of applications, in every
+// language, in one query.
+func (db *DB) applyCallTitles(ctx context.Context, list []coopdec.ApplicationSummary) error {
+	if len(list) == 0 {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var ids []string
+	for _, s := range list {
+		if !seen[s.Application.CallID] {
+			seen[s.Application.CallID] = true
+			ids = append(ids, strconv.FormatInt(s.Application.CallID, 10))
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT call_id, lang, title FROM call_texts WHERE call_id IN (`+strings.Join(ids, ",")+`)`)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	titles := map[int64]map[string]string{}
+	for rows.Next() {
+		var id int64
+		var lang, title string
+		if err := rows.Scan(&id, &lang, &title); err != nil {
+			return translate(err)
+		}
+		if titles[id] == nil {
+			titles[id] = map[string]string{}
+		}
+		titles[id][lang] = title
+	}
+	for i := range list {
+		list[i].CallTitles = titles[list[i].Application.CallID]
+	}
+	return translate(rows.Err())
 }
 
 // applyConfirmations marks the partners that confirmed, for a page of
@@ -195,17 +235,6 @@ func (db *DB) applyConfirmations(ctx context.Context, list []coopdec.Application
 		coopdec.ApplyConfirmations(&list[i].Application, by[list[i].Application.ID])
 	}
 	return nil
-}
-
-func callTitles(texts string) map[string]string {
-	var m map[string]coopdec.CallText
-	out := map[string]string{}
-	if json.Unmarshal([]byte(texts), &m) == nil {
-		for l, t := range m {
-			out[l] = t.Title
-		}
-	}
-	return out
 }
 
 // applicationWhere builds the WHERE clause of f, on applications as a.
@@ -313,4 +342,35 @@ func (db *DB) ApplicationTeam(ctx context.Context, appID int64) ([]DraftHolder, 
 		out = append(out, h)
 	}
 	return out, translate(rows.Err())
+}
+
+// anyTime scans a timestamp computed by an aggregate: PostgreSQL gives a
+// time, SQLite the text it stored (an aggregate has no declared type for
+// the driver to convert by).
+type anyTime struct{ t time.Time }
+
+func (a *anyTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		a.t = time.Time{}
+	case time.Time:
+		a.t = v.UTC()
+	case string:
+		return a.parse(v)
+	case []byte:
+		return a.parse(string(v))
+	default:
+		return fmt.Errorf("sqldb: unable to read %T as a time", v)
+	}
+	return nil
+}
+
+func (a *anyTime) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700 MST", "2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			a.t = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("sqldb: unable to read %q as a time", s)
 }
