@@ -87,7 +87,10 @@ func (spec appSpec) load(ctx context.Context, db *sqldb.DB, blobs blob.Store, id
 		lang := partnerLanguage(p.Country)
 		email := fmt.Sprintf("partenaire-%d-%d@demo.coopdec.test", a.ID, i)
 		var token string
-		keep := func(_ *coopdec.PartnerConfirmation, _ *coopdec.Application, t string) []sqldb.Job { token = t; return nil }
+		keep := func(_ *coopdec.PartnerConfirmation, _ *coopdec.Application, t string) []sqldb.Job {
+			token = t
+			return nil
+		}
 		if _, err := db.InvitePartner(ctx, nil, a.ID, 0, i, email, lang, actor, keep); err != nil {
 			return err
 		}
