@@ -59,7 +59,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	blobs, err := dbf.blobStore()
+	blobs, err := dbf.blobStore(ctx)
 	if err != nil {
 		return err
 	}

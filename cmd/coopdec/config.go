@@ -51,18 +51,19 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.url, "database-url", env("COOPDEC_DATABASE_URL", ""), "PostgreSQL URL (postgres://…); empty: embedded SQLite in --data (env COOPDEC_DATABASE_URL)")
 	fs.StringVar(&f.data, "data", env("COOPDEC_DATA", "./data"), "data folder for the SQLite database (env COOPDEC_DATA)")
-	fs.StringVar(&f.blobs, "blobs", env("COOPDEC_BLOBS", ""), "folder for attachments; default DATA/blobs (env COOPDEC_BLOBS)")
+	fs.StringVar(&f.blobs, "blobs", env("COOPDEC_BLOBS", ""), "attachments: a folder, or s3://bucket/prefix?endpoint=host:port&region=…&insecure=1 with COOPDEC_S3_ACCESS_KEY and COOPDEC_S3_SECRET_KEY in the environment; default DATA/blobs (env COOPDEC_BLOBS)")
 }
 
-// blobStore opens the attachments' folder.
-func (f *dbFlags) blobStore() (*blob.Local, error) {
-	dir := f.blobs
-	if dir == "" {
-		dir = filepath.Join(f.data, "blobs")
+// blobStore opens where attachments are kept: a folder, or an
+// S3-compatible bucket when several servers share them.
+func (f *dbFlags) blobStore(ctx context.Context) (blob.Store, error) {
+	spec := f.blobs
+	if spec == "" {
+		spec = filepath.Join(f.data, "blobs")
 	}
-	store, err := blob.NewLocal(dir)
+	store, err := blob.Open(ctx, spec)
 	if err != nil {
-		return nil, fmt.Errorf("unable to use %s for attachments: %w (choose another with --blobs)", dir, err)
+		return nil, fmt.Errorf("unable to use %s for attachments: %w (choose another with --blobs)", spec, err)
 	}
 	return store, nil
 }

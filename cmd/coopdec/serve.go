@@ -88,7 +88,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	blobs, err := dbf.blobStore()
+	blobs, err := dbf.blobStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,30 @@
 // Package blob stores attachments as content-addressed blobs: a blob is named
 // by the SHA-256 of its bytes, so storing the same file twice keeps one copy.
+//
+// Two stores implement Store: Local, a folder of the local file system (the
+// default), and S3, a bucket of an S3-compatible service, for several serve
+// processes sharing one storage. Open chooses one from a single setting:
+//
+//	./data/blobs                                   a folder, created if needed
+//	s3://bucket                                    Amazon S3, at the bucket's root
+//	s3://bucket/coopdec/blobs?region=eu-west-3     Amazon S3, under a prefix
+//	s3://bucket/blobs?endpoint=minio.internal:9000&insecure=1
+//	                                               another S3-compatible service
+//
+// The parameters of an s3:// URL are:
+//
+//	endpoint  host or host:port of the service (default s3.amazonaws.com)
+//	region    the bucket's region (default: asked of the service)
+//	insecure  1 to use plain HTTP instead of HTTPS
+//	tmpdir    folder where uploads are spooled before being sent (default: the
+//	          system's temporary folder; it should be on disk, not tmpfs)
+//
+// Credentials never go in the URL: they are read from COOPDEC_S3_ACCESS_KEY
+// and COOPDEC_S3_SECRET_KEY, or else from AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Open checks that the bucket
+// exists, so a wrong setting fails at start-up with the bucket and endpoint
+// named. A blob lives at ab/cd/<hash> in the folder or under the prefix,
+// where ab and cd are the hash's first four hexadecimal digits.
 package blob
 
 import (
