@@ -117,7 +117,9 @@ func scanApplication(row interface{ Scan(...any) error }, a *coopdec.Application
 }
 
 // listColumns returns what officers' lists filter on: the French title,
-// and the countries and themes as ",MA,TN," for a LIKE to find one.
+// folded (coopdec.Fold) so that a search finds it the same way on both
+// databases, and the countries and themes as ",MA,TN," for a LIKE to find
+// one.
 func listColumns(a *coopdec.Application) (title, countries, themes string) {
 	title = a.Texts["fr"].Title
 	if title == "" {
@@ -128,7 +130,7 @@ func listColumns(a *coopdec.Application) (title, countries, themes string) {
 			}
 		}
 	}
-	return title, codeList(a.Countries), codeList(a.Themes)
+	return coopdec.Fold(title), codeList(a.Countries), codeList(a.Themes)
 }
 
 func codeList(codes []string) string {
@@ -138,19 +140,17 @@ func codeList(codes []string) string {
 	return "," + strings.Join(codes, ",") + ","
 }
 
-// eligibleColumn is the eligibility as the lists store it: NULL while a
-// rule waits for a fact.
+// eligibleColumn is the eligibility as the lists store it: false as soon
+// as a rule failed, since no fact to come makes it pass; otherwise NULL
+// while a rule waits for a fact.
 func eligibleColumn(e coopdec.Eligibility) sql.NullBool {
-	failed := false
-	for _, r := range e.Results {
-		switch r.Status {
-		case coopdec.RuleUnknown:
-			return sql.NullBool{}
-		case coopdec.RuleFailed:
-			failed = true
-		}
+	switch {
+	case len(e.Failed()) > 0:
+		return sql.NullBool{Bool: false, Valid: true}
+	case len(e.Unknown()) > 0:
+		return sql.NullBool{}
 	}
-	return sql.NullBool{Bool: !failed, Valid: true}
+	return sql.NullBool{Bool: true, Valid: true}
 }
 
 // Application returns an application with its content. Whether the reader

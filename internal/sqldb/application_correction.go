@@ -36,10 +36,7 @@ func (db *DB) RequestCorrection(ctx context.Context, e Enqueuer, u *coopdec.User
 			return err
 		}
 		if !coopdec.CanRequestCorrection(u, a, c) {
-			if coopdec.CanViewApplication(u, a, c) {
-				return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "correction.not_submitted"}
-			}
-			return errApplicationNotFound
+			return correctionRefusal(u, a, c)
 		}
 		now := db.now()
 		if err := r.Validate(now); err != nil {
@@ -70,6 +67,21 @@ func (db *DB) RequestCorrection(ctx context.Context, e Enqueuer, u *coopdec.User
 	})
 }
 
+// correctionRefusal explains why u may not ask for a correction of a, or
+// cancel one: those who may not read a learn nothing of it, the call's
+// managers that a is not submitted, anyone else that they may not.
+func correctionRefusal(u *coopdec.User, a *coopdec.Application, c *coopdec.Call) error {
+	if !coopdec.CanViewApplication(u, a, c) {
+		return errApplicationNotFound
+	}
+	submitted := *a
+	submitted.Status = coopdec.ApplicationSubmitted
+	if coopdec.CanRequestCorrection(u, &submitted, c) {
+		return &coopdec.Error{Code: coopdec.ECONFLICT, Key: "correction.not_submitted"}
+	}
+	return coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
+}
+
 // CancelCorrection withdraws an open correction request; the files sent
 // for it are dropped.
 func (db *DB) CancelCorrection(ctx context.Context, u *coopdec.User, appID, correctionID int64, actor coopdec.Actor) error {
@@ -83,7 +95,7 @@ func (db *DB) CancelCorrection(ctx context.Context, u *coopdec.User, appID, corr
 			return err
 		}
 		if !coopdec.CanRequestCorrection(u, a, c) {
-			return errApplicationNotFound
+			return correctionRefusal(u, a, c)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE correction_requests SET status = $1 WHERE id = $2 AND application_id = $3 AND status = $4`,
 			string(coopdec.CorrectionCancelled), correctionID, appID, string(coopdec.CorrectionOpen))
@@ -144,7 +156,14 @@ func (db *DB) AnswerCorrection(ctx context.Context, e Enqueuer, u *coopdec.User,
 		if proposed == nil {
 			proposed = a
 		}
-		next, err := coopdec.ApplyCorrection(a, proposed, r)
+		// Normalised as the stored content was, so that what the form
+		// sends back unchanged compares equal.
+		p := *proposed
+		p.ID, p.CallID, p.LeadOrganisationID, p.Status, p.Version = a.ID, a.CallID, a.LeadOrganisationID, a.Status, a.Version
+		if err := p.ValidateDraft(c); err != nil {
+			return err
+		}
+		next, err := coopdec.ApplyCorrection(a, &p, r)
 		if err != nil {
 			return err
 		}

@@ -282,7 +282,12 @@ func applicationWhere(f coopdec.ApplicationFilter) (string, []any) {
 		conds = append(conds, "a.eligible IS NULL")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		conds = append(conds, "(lower(a.title) LIKE "+arg("%"+likeEscape(strings.ToLower(q))+"%")+` ESCAPE '\' OR a.receipt_number = `+arg(q)+")")
+		// The title is stored folded: SQLite's lower() knows no accents.
+		cond := "a.receipt_number = " + arg(strings.ToUpper(q))
+		if words := coopdec.Fold(q); words != "" {
+			cond += " OR a.title LIKE " + arg("%"+likeEscape(words)+"%") + ` ESCAPE '\'`
+		}
+		conds = append(conds, "("+cond+")")
 	}
 	return strings.Join(conds, " AND "), args
 }

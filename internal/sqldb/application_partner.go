@@ -27,11 +27,11 @@ var (
 )
 
 // InvitePartner records an invitation to the partner at index partner of
-// the draft's consortium and returns the secret token of its link; only
-// its hash is stored. notify builds the jobs that send the invitation, in
-// the same transaction. The draft's version must be the stored one, so
-// that the partner is shown what its author saw. Whether the actor may
-// change the application is the caller's to check.
+// the draft's consortium. The secret token of its link goes only to
+// notify, which builds the jobs that send the invitation in the same
+// transaction; only its hash is stored. The draft's version must be the
+// stored one, so that the partner is shown what its author saw. Whether
+// the actor may change the application is the caller's to check.
 func (db *DB) InvitePartner(ctx context.Context, e Enqueuer, appID int64, version, partner int, email, lang string,
 	actor coopdec.Actor, notify func(pc *coopdec.PartnerConfirmation, a *coopdec.Application, token string) []Job) (*coopdec.PartnerConfirmation, error) {
 	email = strings.TrimSpace(email)

@@ -78,6 +78,14 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 	req.At = req.At.UTC().Truncate(time.Microsecond)
 	var sub coopdec.Submission
 	err := db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
+		a, err := db.loadApplication(ctx, tx, req.ApplicationID, true)
+		if err != nil {
+			return err
+		}
+		// The key is looked up once the application is locked, so that on
+		// PostgreSQL a retry sent while the first request runs (a double
+		// click) waits for it and finds its key, rather than the
+		// application submitted.
 		if req.IdempotencyKey != "" && req.User != nil {
 			var appID int64
 			err := tx.QueryRowContext(ctx, `SELECT application_id FROM submission_keys WHERE user_id = $1 AND key = $2`,
@@ -95,10 +103,6 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
-		}
-		a, err := db.loadApplication(ctx, tx, req.ApplicationID, true)
-		if err != nil {
-			return err
 		}
 		c, err := db.loadCall(ctx, tx, a.CallID, false)
 		if err != nil {
@@ -148,8 +152,12 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 			return err
 		}
 		if req.IdempotencyKey != "" && req.User != nil {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO submission_keys (user_id, key, application_id, created_at)
-				VALUES ($1, $2, $3, $4)`, req.User.ID, req.IdempotencyKey, a.ID, db.now()); err != nil {
+			_, err := tx.ExecContext(ctx, `INSERT INTO submission_keys (user_id, key, application_id, created_at)
+				VALUES ($1, $2, $3, $4)`, req.User.ID, req.IdempotencyKey, a.ID, db.now())
+			if isConflict(err) {
+				return errSubmissionKeyReused // by a concurrent submission of another application
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -333,6 +341,11 @@ func (db *DB) WithdrawApplication(ctx context.Context, u *coopdec.User, appID in
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, withdrawn_at = $2, withdrawal_reason = $3,
 			version = version + 1, updated_at = $2 WHERE id = $4`,
 			string(coopdec.ApplicationWithdrawn), now, reason, appID); err != nil {
+			return err
+		}
+		// As CancelCorrection does, the files sent for it go with it.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM application_attachments WHERE application_id = $1 AND state = $2`,
+			appID, attachmentPending); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE correction_requests SET status = $1 WHERE application_id = $2 AND status = $3`,

@@ -1,7 +1,8 @@
 -- +goose Up
 -- Columns the officers' lists filter on, kept from the content on every
--- save: the French title, the countries and themes as ",MA,TN," so that a
--- LIKE '%,MA,%' finds one, and the last eligibility result (NULL: not
+-- save: the French title folded (coopdec.Fold: lower case, no accents),
+-- the countries and themes as ",MA,TN," so that a LIKE '%,MA,%' finds one,
+-- and the last eligibility result (false once a rule failed; NULL: not
 -- known yet, because a rule waits for a fact).
 ALTER TABLE applications ADD COLUMN title TEXT NOT NULL DEFAULT '';
 ALTER TABLE applications ADD COLUMN countries TEXT NOT NULL DEFAULT '';
