@@ -309,7 +309,7 @@ func sortedHashes(list []coopdec.AttachmentHash) []coopdec.AttachmentHash {
 func (db *DB) SubmittedVersion(ctx context.Context, receiptNumber string) (*coopdec.ApplicationVersion, error) {
 	var id int64
 	err := db.read.QueryRowContext(ctx, `SELECT id FROM applications WHERE receipt_number = $1`,
-		strings.TrimSpace(receiptNumber)).Scan(&id)
+		strings.ToUpper(strings.TrimSpace(receiptNumber))).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errReceiptNotFound
 	}
