@@ -6,7 +6,6 @@ import (
 	"errors"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -280,5 +279,3 @@ func (db *DB) refreshEligibility(ctx context.Context, tx *sql.Tx, a *coopdec.App
 	_, err = tx.ExecContext(ctx, `UPDATE applications SET eligible = $1 WHERE id = $2`, eligibleColumn(e), a.ID)
 	return err
 }
-
-func attachmentSubject(id int64) string { return "attachment:" + strconv.FormatInt(id, 10) }
