@@ -166,8 +166,21 @@ func (db *DB) createCall(ctx context.Context, tx *sql.Tx, c *coopdec.Call, idx c
 // does nothing. When c.UpdatedAt is set, it must match the stored call's, so
 // that an officer does not overwrite a change made since they loaded it.
 func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Actor, reason string) error {
+	return db.UpdateCallNotify(ctx, nil, c, actor, reason, nil)
+}
+
+// AmendmentNotice builds the jobs that tell the people holding a draft on an
+// amended call what changed; holders is never empty.
+type AmendmentNotice func(am *coopdec.Amendment, c *coopdec.Call, holders []DraftHolder) []Job
+
+// UpdateCallNotify is UpdateCall that, when the update is an amendment and
+// drafts are being written for the call, has notify build a notice for
+// their holders and enqueues it with e in the same transaction: the notice
+// exists if and only if the amendment does. A nil notify sends nothing.
+func (db *DB) UpdateCallNotify(ctx context.Context, e Enqueuer, c *coopdec.Call, actor coopdec.Actor, reason string,
+	notify AmendmentNotice) error {
 	reason = strings.TrimSpace(reason)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
 		old, err := db.loadCall(ctx, tx, c.ID, true)
 		if err != nil {
 			return err
@@ -228,9 +241,21 @@ func (db *DB) UpdateCall(ctx context.Context, c *coopdec.Call, actor coopdec.Act
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO call_amendments (call_id, at, author_id, reason, changes)
-				VALUES ($1, $2, $3, $4, $5)`, c.ID, now, nullID(actor.UserID), reason, stored); err != nil {
+			am := &coopdec.Amendment{CallID: c.ID, At: now, AuthorID: actor.UserID, Reason: reason, Changes: changes}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO call_amendments (call_id, at, author_id, reason, changes)
+				VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.ID, now, nullID(actor.UserID), reason, stored).Scan(&am.ID); err != nil {
 				return err
+			}
+			if notify != nil {
+				holders, err := draftHolders(ctx, tx, c.ID)
+				if err != nil {
+					return err
+				}
+				if len(holders) > 0 {
+					if err := enqueue(notify(am, c, holders)...); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		lines := make([]string, len(changes))

@@ -1,6 +1,9 @@
 package sqldb
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"reflect"
 	"slices"
 	"sync"
@@ -711,5 +714,134 @@ func TestCallPublicAt(t *testing.T) {
 		if got := refs(tc.after, tc.until); !slices.Equal(got, tc.want) {
 			t.Errorf("public after %v until %v: got %q; want %q", tc.after, tc.until, got, tc.want)
 		}
+	}
+}
+
+// amendmentQueue is an Enqueuer that records the jobs it is given, or
+// refuses them with fail.
+type amendmentQueue struct {
+	jobs []Job
+	fail error
+}
+
+func (q *amendmentQueue) EnqueueTx(_ context.Context, _ *sql.Tx, jobs ...Job) error {
+	if q.fail != nil {
+		return q.fail
+	}
+	q.jobs = append(q.jobs, jobs...)
+	return nil
+}
+
+// amendmentNoticeArgs is a test job: one notice to one draft holder.
+type amendmentNoticeArgs struct {
+	To     string
+	Reason string
+}
+
+func (amendmentNoticeArgs) Kind() string { return "test_amendment_notice" }
+
+func TestUpdateCallNotifiesDraftHolders(t *testing.T) {
+	t.Parallel()
+	e := newApplicationEnv(t)
+	ctx := t.Context()
+	lyon2 := mustCreateUser(t, e.db, "lyon3@example.org", "Troisième agent")
+	stEtienne := mustCreateUser(t, e.db, "st-etienne@example.org", "Agent de Saint-Étienne")
+	for _, m := range []struct {
+		user int64
+		org  *coopdec.Organisation
+	}{{e.lyonActor.UserID, e.lyon}, {lyon2.ID, e.lyon}, {stEtienne.ID, e.stEtienne}} {
+		if err := e.db.AddMembership(ctx, m.user, m.org.ID, coopdec.MemberRoleMember, coopdec.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft := e.mustCreateApplication(t, e.fullApplication())
+	other := e.fullApplication()
+	other.LeadOrganisationID, other.Partners = e.stEtienne.ID, nil
+	other.Budget = coopdec.Budget{}
+	e.mustCreateApplication(t, other)
+	e.submit(t, other.ID) // submitted: no longer a draft to adapt
+
+	var calls [][]DraftHolder
+	var amendments []*coopdec.Amendment
+	notify := func(am *coopdec.Amendment, c *coopdec.Call, holders []DraftHolder) []Job {
+		calls, amendments = append(calls, holders), append(amendments, am)
+		out := make([]Job, len(holders))
+		for i, h := range holders {
+			out[i] = Job{Args: amendmentNoticeArgs{To: h.Email, Reason: am.Reason}}
+		}
+		return out
+	}
+
+	// Before it opens, a change is no amendment: nobody is told.
+	q := &amendmentQueue{}
+	c := e.mustCall(t, e.call.ID)
+	c.Rules.MaxGrantCents = 14_000_000
+	if err := e.db.UpdateCallNotify(ctx, q, c, e.actor, "", notify); err != nil {
+		t.Fatalf("UpdateCallNotify before opening: got error %v; want nil", err)
+	}
+	if len(calls) != 0 || len(q.jobs) != 0 {
+		t.Fatalf("before opening: got notices %+v, jobs %+v; want none", calls, q.jobs)
+	}
+
+	for _, step := range [][2]coopdec.CallStatus{{coopdec.CallDraft, coopdec.CallPublished}, {coopdec.CallPublished, coopdec.CallOpen}} {
+		if err := e.db.SetCallStatus(ctx, e.call.ID, step[0], step[1], e.actor); err != nil {
+			t.Fatalf("SetCallStatus %s → %s: got error %v; want nil", step[0], step[1], err)
+		}
+	}
+	e.clock.advance(11 * 24 * time.Hour)
+
+	// A queue that fails takes the amendment down with it.
+	before := e.mustCall(t, e.call.ID)
+	c = e.mustCall(t, e.call.ID)
+	c.Rules.MaxDurationMonths = 30
+	broken := errors.New("queue unavailable")
+	if err := e.db.UpdateCallNotify(ctx, &amendmentQueue{fail: broken}, c, e.actor, "Durée ramenée à 30 mois", notify); !errors.Is(err, broken) {
+		t.Fatalf("UpdateCallNotify with a failing queue: got %v; want %v", err, broken)
+	}
+	if got := e.mustCall(t, e.call.ID); !reflect.DeepEqual(got, before) {
+		t.Fatalf("an amendment whose notice failed changed the call:\ngot  %+v\nwant %+v", got, before)
+	}
+	if list, err := e.db.CallAmendments(ctx, e.call.ID); err != nil || len(list) != 0 {
+		t.Fatalf("CallAmendments after a failed notice: got %+v, %v; want none", list, err)
+	}
+
+	calls, amendments = nil, nil
+	c = e.mustCall(t, e.call.ID)
+	c.Rules.MaxDurationMonths = 30
+	if err := e.db.UpdateCallNotify(ctx, q, c, e.actor, "Durée ramenée à 30 mois", notify); err != nil {
+		t.Fatalf("UpdateCallNotify: got error %v; want nil", err)
+	}
+	if len(calls) != 1 {
+		t.Fatalf("notify called %d times; want once", len(calls))
+	}
+	var to []string
+	for _, h := range calls[0] {
+		if h.ApplicationID != draft.ID {
+			t.Errorf("holder %+v: got application %d; want the draft %d", h, h.ApplicationID, draft.ID)
+		}
+		to = append(to, h.Email)
+	}
+	if want := []string{"lyon@example.org", "lyon3@example.org"}; !slices.Equal(to, want) {
+		t.Errorf("holders: got %q; want %q (the draft's authors, not the submitted application's)", to, want)
+	}
+	stored, err := e.db.CallAmendments(ctx, e.call.ID)
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("CallAmendments: got %+v, %v; want one", stored, err)
+	}
+	am := amendments[0]
+	if am.ID != stored[0].ID || am.Reason != "Durée ramenée à 30 mois" || !reflect.DeepEqual(am.Changes, stored[0].Changes) {
+		t.Errorf("notice of %+v; want the stored amendment %+v", am, stored[0])
+	}
+	if len(q.jobs) != 2 || q.jobs[0].Args.(amendmentNoticeArgs).To != "lyon@example.org" {
+		t.Errorf("enqueued %+v; want a notice to each of Lyon's two members", q.jobs)
+	}
+
+	// A refused amendment (no reason) tells nobody.
+	q.jobs, calls = nil, nil
+	c = e.mustCall(t, e.call.ID)
+	c.Rules.MaxDurationMonths = 24
+	wantError(t, e.db.UpdateCallNotify(ctx, q, c, e.actor, " ", notify), coopdec.EINVALID, "reason", "call.amendment.reason_required")
+	if len(calls) != 0 || len(q.jobs) != 0 {
+		t.Errorf("refused amendment: got notices %+v, jobs %+v; want none", calls, q.jobs)
 	}
 }
