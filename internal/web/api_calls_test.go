@@ -253,6 +253,7 @@ func apiCheckSeen(t *testing.T, c *apiContract, prefix string) {
 func TestAPICallsContract(t *testing.T) {
 	f := newCallFixture(t)
 	f.contractCalls()
+	f.withApplications().contractApplications() // the calls' applications are under /api/v1/calls too
 	apiCheckSeen(t, f.c, "/api/v1/calls")
 	apiCheckSeen(t, f.c, "/api/v1/programmes")
 }

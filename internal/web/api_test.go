@@ -91,7 +91,9 @@ const apiBadToken = "cdk_not-a-real-token"
 func TestAPIContract(t *testing.T) {
 	f := newAPIFixture(t)
 	f.territories()
-	f.withCalls().contractCalls()
+	cf := f.withCalls()
+	cf.contractCalls()
+	cf.withApplications().contractApplications()
 	c := f.c
 	bad := apiBadToken
 	ctx := context.Background()
