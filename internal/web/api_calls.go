@@ -75,6 +75,7 @@ type apiRulesDoc struct {
 	MaxDurationMonths    int               `json:"max_duration_months"`
 	RequiredDocuments    []string          `json:"required_documents"`
 	NoOverdueReports     bool              `json:"no_overdue_reports"`
+	PartnersMustConfirm  bool              `json:"partners_must_confirm"`
 }
 
 // apiCallSummary is a call in a list.
@@ -222,7 +223,8 @@ func apiRulesOf(r coopdec.EligibilityRules) apiRulesDoc {
 		BeneficiaryCountries: orEmpty(slices.Clone(r.BeneficiaryCountries)), MaxGrantCents: r.MaxGrantCents,
 		MaxFundersShareBP: r.MaxFundersShareBP, MinOwnShareBP: r.MinOwnShareBP, MaxInKindOfOwnBP: r.MaxInKindOfOwnBP,
 		MinDurationMonths: r.MinDurationMonths, MaxDurationMonths: r.MaxDurationMonths,
-		RequiredDocuments: orEmpty(slices.Clone(r.RequiredDocuments)), NoOverdueReports: r.NoOverdueReports}
+		RequiredDocuments: orEmpty(slices.Clone(r.RequiredDocuments)), NoOverdueReports: r.NoOverdueReports,
+		PartnersMustConfirm: r.PartnersMustConfirm}
 	for _, t := range r.LeadTypes {
 		d.LeadTypes = append(d.LeadTypes, string(t))
 	}
@@ -363,7 +365,8 @@ func (req *apiCallRequest) call() (*coopdec.Call, error) {
 	c.Rules = coopdec.EligibilityRules{Countries: ru.Countries, PartnerCountries: ru.PartnerCountries,
 		BeneficiaryCountries: ru.BeneficiaryCountries, MaxGrantCents: ru.MaxGrantCents, MaxFundersShareBP: ru.MaxFundersShareBP,
 		MinOwnShareBP: ru.MinOwnShareBP, MaxInKindOfOwnBP: ru.MaxInKindOfOwnBP, MinDurationMonths: ru.MinDurationMonths,
-		MaxDurationMonths: ru.MaxDurationMonths, RequiredDocuments: ru.RequiredDocuments, NoOverdueReports: ru.NoOverdueReports}
+		MaxDurationMonths: ru.MaxDurationMonths, RequiredDocuments: ru.RequiredDocuments, NoOverdueReports: ru.NoOverdueReports,
+		PartnersMustConfirm: ru.PartnersMustConfirm}
 	if ru.LeadRegion != nil {
 		c.Rules.LeadRegion = *ru.LeadRegion
 	}
@@ -451,7 +454,7 @@ func (s *Server) apiCallUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		c.ID = old.ID
-		err = s.db.UpdateCall(r.Context(), c, actor(r), req.Reason)
+		err = s.updateCall(r.Context(), c, actor(r), req.Reason)
 	}
 	if err != nil {
 		s.error(w, r, err)

@@ -351,6 +351,13 @@ type callShowData struct {
 	Transitions  []coopdec.CallStatus
 	Themes       []string
 	DecisionRule string
+	// Applying: whether the reader may start an application (and for which
+	// of their authorities), their applications to the call, and whether
+	// they may list the call's applications.
+	CanApply        bool
+	Leads           []aplChoice
+	MyApplications  []aplChoice
+	CanListApplying bool
 }
 
 // callShow is a call's page.
@@ -498,6 +505,13 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 		el := coopdec.CheckEligibility(c.Rules, c.Themes, facts)
 		d.Results, d.Eligible = s.resultRows(lang, el, targets), el.Eligible()
 	}
+
+	d.CanApply = coopdec.CanCreateApplication(u, c, now)
+	d.Leads = aplLeadChoices(u)
+	if d.MyApplications, err = s.aplCallApplications(ctx, u, c, lang); err != nil {
+		return nil, err
+	}
+	d.CanListApplying = coopdec.CanListCallApplications(u, c)
 
 	d.CanEdit = coopdec.CanEditCall(u, c)
 	if d.CanEdit {
@@ -754,6 +768,9 @@ func (s *Server) ruleLines(lang string, c *coopdec.Call, targets *redirectTarget
 	}
 	if r.NoOverdueReports {
 		add("callpages.rule.no_overdue_reports")
+	}
+	if r.PartnersMustConfirm {
+		add("callpages.rule.partners_must_confirm")
 	}
 	return out
 }

@@ -195,6 +195,9 @@ func callFormValues(c *coopdec.Call) url.Values {
 	if r.NoOverdueReports {
 		f.Set("rules.no_overdue_reports", "1")
 	}
+	if r.PartnersMustConfirm {
+		f.Set("rules.partners_must_confirm", "1")
+	}
 	f.Set("decision_rule", string(c.DecisionRule))
 	f.Set("updated_at", c.UpdatedAt.UTC().Format(time.RFC3339Nano))
 	return f
@@ -313,6 +316,7 @@ func callFromForm(f url.Values) (*coopdec.Call, coopdec.Errors) {
 	}
 	r.RequiredDocuments = slices.Clone(f["rules.required_documents"])
 	r.NoOverdueReports = f.Get("rules.no_overdue_reports") != ""
+	r.PartnersMustConfirm = f.Get("rules.partners_must_confirm") != ""
 	c.DecisionRule = coopdec.DecisionRule(f.Get("decision_rule"))
 	if v := f.Get("updated_at"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
@@ -454,7 +458,7 @@ func (s *Server) callUpdate(w http.ResponseWriter, r *http.Request) {
 			parsed = append(parsed, coopdec.FieldError("reason", "call.amendment.reason_required"))
 		}
 	} else {
-		err = s.db.UpdateCall(r.Context(), c, actor(r), reason)
+		err = s.updateCall(r.Context(), c, actor(r), reason)
 	}
 	if len(parsed) == 0 && err == nil {
 		ok := "updated"

@@ -409,6 +409,7 @@ func (f *pageFixture) callForm() url.Values {
 		"rules.min_duration_months":         {"12"},
 		"rules.max_duration_months":         {"24"},
 		"rules.required_documents":          {"budget"},
+		"rules.partners_must_confirm":       {"1"},
 		"decision_rule":                     {"all_parties"},
 		"publish_at":                        {"2030-03-29T01:30"},
 		"opens_at":                          {"2030-04-01T09:00"},
@@ -464,7 +465,8 @@ func TestCallCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Funders[0].EnvelopeCents != 50_000_000 || c.Rules.MaxGrantCents != 10_000_000 || c.Rules.MinOwnShareBP != 2500 {
+	if c.Funders[0].EnvelopeCents != 50_000_000 || c.Rules.MaxGrantCents != 10_000_000 || c.Rules.MinOwnShareBP != 2500 ||
+		!c.Rules.PartnersMustConfirm {
 		t.Errorf("amounts: got %+v %+v", c.Funders, c.Rules)
 	}
 	// 01:30 in Paris on 29 March 2030 is winter time, UTC+1.
