@@ -368,7 +368,7 @@ func (s *Server) applicantAutosave(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r, "", nil)
 		aplAddErrors(v, res.parsed, res.err, nil, names)
 		for _, e := range v.ErrorList {
-			out.Errors = append(out.Errors, problemField{Field: e.Field, Message: e.Message})
+			out.Errors = append(out.Errors, problemField(e))
 		}
 		out.Message = s.cat.T(lang, "applicant.autosave.invalid")
 		writeJSON(w, http.StatusUnprocessableEntity, out)

@@ -324,9 +324,7 @@ func correctionFromForm(appID int64, f url.Values) (*coopdec.CorrectionRequest, 
 	var errs coopdec.Errors
 	cr := &coopdec.CorrectionRequest{ApplicationID: appID, Reason: f.Get("reason"),
 		Fields: slices.Clone(f["fields"]), Documents: slices.Clone(f["documents"])}
-	for _, code := range splitCodes(f.Get("other_documents")) {
-		cr.Documents = append(cr.Documents, code)
-	}
+	cr.Documents = append(cr.Documents, splitCodes(f.Get("other_documents"))...)
 	day, at := strings.TrimSpace(f.Get("due_date")), strings.TrimSpace(f.Get("due_time"))
 	if day != "" {
 		if at == "" {
