@@ -481,9 +481,9 @@ func (a *Application) validatePartnerLines(complete bool, add addFunc) {
 //
 // The money comes from the budget: the total cost is the total of the
 // expenses, the grant is what the grant lines ask of all the call's funders,
-// own cash and in kind are the lead's own_cash and own_in_kind lines. An
-// empty budget leaves them unknown. The lead's own entry among the partners
-// is not a partner fact.
+// own cash and in kind are the lead's own_cash and own_in_kind lines. A
+// budget with no amount yet leaves them unknown. The lead's own entry among
+// the partners is not a partner fact.
 func (a *Application) Facts(lead *Organisation, hasOverdue *bool, documents []string) ApplicationFacts {
 	f := ApplicationFacts{
 		Countries:            slices.Clone(a.Countries),
@@ -507,8 +507,9 @@ func (a *Application) Facts(lead *Organisation, hasOverdue *bool, documents []st
 		d := a.DurationMonths
 		f.DurationMonths = &d
 	}
-	if !a.Budget.Empty() {
-		t := a.Budget.Totals()
+	// A budget whose lines are still at zero (a new draft's grant lines) says
+	// nothing yet: its money rules wait rather than pass on zeros.
+	if t := a.Budget.Totals(); t.ExpensesCents > 0 || t.FinancingCents > 0 {
 		f.TotalCostCents = &t.ExpensesCents
 		f.GrantRequestedCents = &t.GrantCents
 		f.OwnCashCents = &t.OwnCashCents

@@ -204,6 +204,12 @@ func TestApplicationFacts(t *testing.T) {
 	if empty.TotalCostCents != nil || empty.DurationMonths != nil || empty.Documents != nil {
 		t.Errorf("got %+v; want unknown facts for an empty application", empty)
 	}
+	// A new draft's grant lines, at zero, leave the money unknown: the
+	// money rules wait instead of passing on zeros.
+	zeros := &Application{Budget: Budget{Financing: []FinancingLine{{Source: FundingGrant, FunderOrganisationID: 1}}}}
+	if f := zeros.Facts(nil, nil, nil); f.TotalCostCents != nil || f.GrantRequestedCents != nil {
+		t.Errorf("got %+v; want unknown money for a budget at zero", f)
+	}
 }
 
 var catalogueKey = regexp.MustCompile(`^(application|budget|attachment|receipt)\.[a-z_.]+$`)
