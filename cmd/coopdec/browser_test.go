@@ -117,7 +117,8 @@ func (b *syncBuffer) String() string {
 // the test. databaseURL selects PostgreSQL; "" is SQLite in a temporary folder.
 func startServer(t *testing.T, databaseURL string) string {
 	t.Helper()
-	args := []string{"serve", "--demo", "--log-format", "text"}
+	// Attachments go to a folder of the test's own, whatever the database.
+	args := []string{"serve", "--demo", "--log-format", "text", "--blobs", t.TempDir()}
 	wantDB := "sqlite"
 	if databaseURL != "" {
 		// The referential is imported by the SQLite tests; PostgreSQL starts
