@@ -83,9 +83,10 @@ func correctionRefusal(u *coopdec.User, a *coopdec.Application, c *coopdec.Call)
 }
 
 // CancelCorrection withdraws an open correction request; the files sent
-// for it are dropped.
-func (db *DB) CancelCorrection(ctx context.Context, u *coopdec.User, appID, correctionID int64, actor coopdec.Actor) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+// for it are dropped. notify builds the jobs that tell the applicant.
+func (db *DB) CancelCorrection(ctx context.Context, e Enqueuer, u *coopdec.User, appID, correctionID int64, actor coopdec.Actor,
+	notify func(r *coopdec.CorrectionRequest, a *coopdec.Application) []Job) error {
+	return db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
 		a, err := db.loadApplication(ctx, tx, appID, true)
 		if err != nil {
 			return err
@@ -111,7 +112,18 @@ func (db *DB) CancelCorrection(ctx context.Context, u *coopdec.User, appID, corr
 			correctionID, attachmentPending); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, actor, coopdec.AuditCorrectionCancel, applicationSubject(appID), "correction:"+strconv.FormatInt(correctionID, 10))
+		if err := db.audit(ctx, tx, actor, coopdec.AuditCorrectionCancel, applicationSubject(appID),
+			"correction:"+strconv.FormatInt(correctionID, 10)); err != nil {
+			return err
+		}
+		if notify == nil {
+			return nil
+		}
+		list, err := listCorrections(ctx, tx, `id = $1`, correctionID)
+		if err != nil {
+			return err
+		}
+		return enqueue(notify(&list[0], a)...)
 	})
 }
 

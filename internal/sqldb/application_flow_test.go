@@ -510,12 +510,35 @@ func TestRequestCorrection(t *testing.T) {
 	wantError(t, request(e.officer, e.correctionRequest(a.ID)), coopdec.ECONFLICT, "", "correction.already_open")
 	wantAudit(t, e.db, coopdec.AuditCorrectionRequest, applicationSubject(a.ID), e.pacaManager.ID, 1)
 
-	// Cancelled, it makes room for the officer's.
-	wantError(t, e.db.CancelCorrection(ctx, e.lyonMember, a.ID, r.ID, e.lyonActor), coopdec.EFORBIDDEN, "", "")
-	if err := e.db.CancelCorrection(ctx, e.officer, a.ID, r.ID, act(e.officer)); err != nil {
+	// Cancelled, it makes room for the officer's; the applicant is told in
+	// the same transaction.
+	cancel := func(u *coopdec.User, id int64) error {
+		return e.db.CancelCorrection(ctx, e.jobs, u, a.ID, id, act(u), func(r *coopdec.CorrectionRequest, _ *coopdec.Application) []Job {
+			return []Job{{Args: testJob{fmt.Sprintf("cancelled %d %s: %s", r.ID, r.Status, r.Reason)}}}
+		})
+	}
+	wantError(t, cancel(e.lyonMember, r.ID), coopdec.EFORBIDDEN, "", "")
+	e.jobs.setFail(fmt.Errorf("queue unavailable"))
+	if err := cancel(e.officer, r.ID); err == nil {
+		t.Fatal("failing queue: got nil; want an error")
+	}
+	e.jobs.setFail(nil)
+	if open, _ := e.db.ListCorrections(ctx, a.ID); len(open) != 1 || open[0].Status != coopdec.CorrectionOpen {
+		t.Fatalf("after a failed cancellation: got %+v; want the request still open", open)
+	}
+	if err := cancel(e.officer, r.ID); err != nil {
 		t.Fatalf("CancelCorrection: got error %v; want nil", err)
 	}
-	wantError(t, e.db.CancelCorrection(ctx, e.officer, a.ID, r.ID, act(e.officer)), coopdec.ECONFLICT, "", "correction.closed")
+	wantError(t, cancel(e.officer, r.ID), coopdec.ECONFLICT, "", "correction.closed")
+	var cancellations []string
+	for _, j := range e.jobs.committed(t, e.db) {
+		if strings.HasPrefix(j, "cancelled ") {
+			cancellations = append(cancellations, j)
+		}
+	}
+	if want := []string{fmt.Sprintf("cancelled %d cancelled: Précisez les lieux et joignez le budget signé.", r.ID)}; !slices.Equal(cancellations, want) {
+		t.Fatalf("got cancellation jobs %q; want %q", cancellations, want)
+	}
 	second := e.correctionRequest(a.ID)
 	if err := request(e.officer, second); err != nil {
 		t.Fatalf("officer: got error %v; want nil", err)
@@ -660,7 +683,7 @@ func TestCorrectionOverdueAndCancelled(t *testing.T) {
 	pending := e.attach(t, a.ID, "budget", "budget-signe.pdf", 'e')
 
 	// Cancelled: the files sent for it go.
-	if err := e.db.CancelCorrection(ctx, e.officer, a.ID, r.ID, act(e.officer)); err != nil {
+	if err := e.db.CancelCorrection(ctx, e.jobs, e.officer, a.ID, r.ID, act(e.officer), nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := e.db.PendingAttachments(ctx, a.ID); len(got) != 0 {
@@ -701,19 +724,34 @@ func TestWithdrawApplication(t *testing.T) {
 	}
 	e.attach(t, a.ID, "budget", "budget-signe.pdf", 'e')
 
-	wantError(t, e.db.WithdrawApplication(ctx, e.lyonMember, a.ID, "  ", e.lyonActor), coopdec.EINVALID, "reason", "application.reason.required")
-	wantError(t, e.db.WithdrawApplication(ctx, e.lyonMember, a.ID, strings.Repeat("x", 2001), e.lyonActor), coopdec.EINVALID, "reason", "application.reason.too_long")
-	wantError(t, e.db.WithdrawApplication(ctx, e.officer, a.ID, "Hors délai.", act(e.officer)), coopdec.EFORBIDDEN, "", "")
-	wantError(t, e.db.WithdrawApplication(ctx, e.stEtienneMember, a.ID, "Erreur.", act(e.stEtienneMember)), coopdec.EFORBIDDEN, "", "")
-	if err := e.db.WithdrawApplication(ctx, e.lyonMember, 999_999, "Erreur.", e.lyonActor); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+	// The call's managers are told in the same transaction, of the
+	// application as withdrawn.
+	withdraw := func(u *coopdec.User, id int64, reason string) error {
+		return e.db.WithdrawApplication(ctx, e.jobs, u, id, reason, act(u), func(a *coopdec.Application) []Job {
+			return []Job{{Args: testJob{fmt.Sprintf("withdrawn %d %s %s: %s", a.ID, a.Status, a.ReceiptNumber, a.WithdrawalReason)}}}
+		})
+	}
+	wantError(t, withdraw(e.lyonMember, a.ID, "  "), coopdec.EINVALID, "reason", "application.reason.required")
+	wantError(t, withdraw(e.lyonMember, a.ID, strings.Repeat("x", 2001)), coopdec.EINVALID, "reason", "application.reason.too_long")
+	wantError(t, withdraw(e.officer, a.ID, "Hors délai."), coopdec.EFORBIDDEN, "", "")
+	wantError(t, withdraw(e.stEtienneMember, a.ID, "Erreur."), coopdec.EFORBIDDEN, "", "")
+	if err := withdraw(e.lyonMember, 999_999, "Erreur."); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
 		t.Fatalf("unknown application: got %v; want %s", err, coopdec.ENOTFOUND)
 	}
+	e.jobs.setFail(fmt.Errorf("queue unavailable"))
+	if err := withdraw(e.lyonMember, a.ID, "Erreur."); err == nil {
+		t.Fatal("failing queue: got nil; want an error")
+	}
+	e.jobs.setFail(nil)
 	if got := e.mustApplication(t, a.ID); got.Status != coopdec.ApplicationSubmitted {
 		t.Fatalf("after refusals: got status %q; want submitted", got.Status)
 	}
+	if got := e.jobs.committed(t, e.db); slices.ContainsFunc(got, func(j string) bool { return strings.HasPrefix(j, "withdrawn ") }) {
+		t.Fatalf("after refusals: got jobs %q; want no withdrawal's", got)
+	}
 
 	e.clock.advance(time.Hour)
-	if err := e.db.WithdrawApplication(ctx, e.lyonMember2, a.ID, " Le conseil municipal a renoncé. ", act(e.lyonMember2)); err != nil {
+	if err := withdraw(e.lyonMember2, a.ID, " Le conseil municipal a renoncé. "); err != nil {
 		t.Fatalf("WithdrawApplication: got error %v; want nil", err)
 	}
 	got := e.mustApplication(t, a.ID)
@@ -729,10 +767,22 @@ func TestWithdrawApplication(t *testing.T) {
 		t.Fatalf("got pending files %+v; want those of the cancelled request dropped", pending)
 	}
 	wantAudit(t, e.db, coopdec.AuditApplicationWithdraw, applicationSubject(a.ID), e.lyonMember2.ID, 1)
-	wantError(t, e.db.WithdrawApplication(ctx, e.lyonMember, a.ID, "Encore.", e.lyonActor), coopdec.ECONFLICT, "", "application.withdrawn")
+	wantError(t, withdraw(e.lyonMember, a.ID, "Encore."), coopdec.ECONFLICT, "", "application.withdrawn")
 
-	if err := e.db.WithdrawApplication(ctx, e.lyonMember, draft.ID, "Projet abandonné.", e.lyonActor); err != nil {
+	if err := withdraw(e.lyonMember, draft.ID, "Projet abandonné."); err != nil {
 		t.Fatalf("draft: got error %v; want nil", err)
+	}
+	var withdrawals []string
+	for _, j := range e.jobs.committed(t, e.db) {
+		if strings.HasPrefix(j, "withdrawn ") {
+			withdrawals = append(withdrawals, j)
+		}
+	}
+	if want := []string{
+		fmt.Sprintf("withdrawn %d withdrawn %s: Le conseil municipal a renoncé.", a.ID, got.ReceiptNumber),
+		fmt.Sprintf("withdrawn %d withdrawn : Projet abandonné.", draft.ID),
+	}; !slices.Equal(withdrawals, want) {
+		t.Fatalf("got withdrawal jobs %q; want %q", withdrawals, want)
 	}
 	if got := e.mustApplication(t, draft.ID); got.Status != coopdec.ApplicationWithdrawn || !got.SubmittedAt.IsZero() {
 		t.Fatalf("got %+v; want the draft withdrawn, never submitted", got)
@@ -859,7 +909,7 @@ func TestListApplications(t *testing.T) {
 	// w: Lyon's draft, withdrawn before its submission.
 	e.clock.now = start.Add(4 * time.Minute)
 	w := e.mustCreateApplication(t, e.flowApplication())
-	if err := e.db.WithdrawApplication(ctx, e.lyonMember, w.ID, "Doublon.", e.lyonActor); err != nil {
+	if err := e.db.WithdrawApplication(ctx, e.jobs, e.lyonMember, w.ID, "Doublon.", e.lyonActor, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.now = start.Add(5 * time.Minute)
@@ -971,7 +1021,7 @@ func TestDraftHoldersAndTeam(t *testing.T) {
 	submitted := e.mustReady(t, nil)
 	e.mustSubmit(t, submitted.ID, e.clock.now)
 	withdrawn := e.mustCreateApplication(t, e.flowApplication())
-	if err := e.db.WithdrawApplication(ctx, e.lyonMember, withdrawn.ID, "Doublon.", e.lyonActor); err != nil {
+	if err := e.db.WithdrawApplication(ctx, e.jobs, e.lyonMember, withdrawn.ID, "Doublon.", e.lyonActor, nil); err != nil {
 		t.Fatal(err)
 	}
 

@@ -320,13 +320,16 @@ func (db *DB) SubmittedVersion(ctx context.Context, receiptNumber string) (*coop
 }
 
 // WithdrawApplication withdraws a draft or a submitted application for a
-// reason; an open correction request is cancelled with it.
-func (db *DB) WithdrawApplication(ctx context.Context, u *coopdec.User, appID int64, reason string, actor coopdec.Actor) error {
+// reason; an open correction request is cancelled with it. notify, given
+// the application as withdrawn, builds the jobs that tell the call's
+// managers.
+func (db *DB) WithdrawApplication(ctx context.Context, e Enqueuer, u *coopdec.User, appID int64, reason string, actor coopdec.Actor,
+	notify func(a *coopdec.Application) []Job) error {
 	reason = strings.TrimSpace(reason)
 	if err := coopdec.CheckWithdrawal(reason); err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
 		a, err := db.loadApplication(ctx, tx, appID, true)
 		if err != nil {
 			return err
@@ -352,6 +355,13 @@ func (db *DB) WithdrawApplication(ctx context.Context, u *coopdec.User, appID in
 			string(coopdec.CorrectionCancelled), appID, string(coopdec.CorrectionOpen)); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, actor, coopdec.AuditApplicationWithdraw, applicationSubject(appID), reason)
+		if err := db.audit(ctx, tx, actor, coopdec.AuditApplicationWithdraw, applicationSubject(appID), reason); err != nil {
+			return err
+		}
+		a.Status, a.WithdrawnAt, a.WithdrawalReason, a.Version, a.UpdatedAt = coopdec.ApplicationWithdrawn, now, reason, a.Version+1, now
+		if notify != nil {
+			return enqueue(notify(a)...)
+		}
+		return nil
 	})
 }

@@ -347,22 +347,13 @@ func (s *Server) apiMessagePost(w http.ResponseWriter, r *http.Request) {
 		}
 		m.Body = req.Body
 	}
-	_, member := u.Membership(a.LeadOrganisationID)
-	var to []apiRecipient
-	switch {
-	case member && !a.SubmittedAt.IsZero():
-		to, err = s.apiManagers(r.Context(), c)
-	case !member:
-		to, err = s.apiTeam(r.Context(), a.ID)
-	}
+	to, err := s.messageRecipients(r.Context(), u, a)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	err = s.db.PostMessage(r.Context(), s.jobs, u, m, actor(r), func(m *coopdec.Message, a *coopdec.Application, c *coopdec.Call) []sqldb.Job {
-		return s.apiMails(apiExcept(to, u.ID), "apiapp.mail.message", func(lang string) []any {
-			return []any{applicationTitle(a, lang), apiNumberOr(a), m.AuthorName, m.Body, s.apiApplicationLink(a)}
-		})
+	err = s.db.PostMessage(r.Context(), s.jobs, u, m, actor(r), func(m *coopdec.Message, a *coopdec.Application, _ *coopdec.Call) []sqldb.Job {
+		return s.messageMails(to, m, a)
 	})
 	if err != nil {
 		s.error(w, r, err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -134,17 +133,9 @@ func (s *Server) apiPartnerInvite(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	names := s.apiOrgNames(r.Context(), a, c)
 	pc, err := s.db.InvitePartner(r.Context(), s.jobs, a.ID, req.Version, index, req.Email, req.Language, actor(r),
 		func(pc *coopdec.PartnerConfirmation, a *coopdec.Application, token string) []sqldb.Job {
-			lang := pc.Language
-			partner := pc.PartnerEntry.Name
-			if partner == "" && names != nil {
-				partner = names(pc.PartnerEntry.OrganisationID)
-			}
-			return []sqldb.Job{s.mailJob(lang, pc.Email, "apiapp.mail.partner_invitation", partner, lead.Name,
-				applicationTitle(a, lang), callTitle(c, lang), s.link("/confirmation/"+token),
-				s.apiParisTime(lang, pc.ExpiresAt))}
+			return s.partnerInvitationMail(pc, token, a, c, lead.Name, s.partnerName(r.Context(), pc.PartnerEntry))
 		})
 	if err != nil {
 		s.error(w, r, err)
@@ -265,28 +256,16 @@ func (s *Server) apiPartnerRespond(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	team, err := s.apiTeam(r.Context(), a.ID)
+	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	partner := pc.PartnerEntry.Name
-	if partner == "" {
-		if o, err := s.db.Organisation(r.Context(), pc.PartnerEntry.OrganisationID); err == nil {
-			partner = o.Name
-		}
-	}
+	partner := s.partnerName(r.Context(), pc.PartnerEntry)
 	token := r.PathValue("token")
 	answered, err := s.db.RespondPartnerConfirmation(r.Context(), s.jobs, token, coopdec.ConfirmationStatus(req.Status),
 		req.Representative, req.Comment, actor(r), func(pc *coopdec.PartnerConfirmation, a *coopdec.Application) []sqldb.Job {
-			return s.apiMails(team, "apiapp.mail.partner_answered", func(lang string) []any {
-				comment := pc.Comment
-				if comment == "" {
-					comment = "—"
-				}
-				return []any{partner, applicationTitle(a, lang), s.cat.T(lang, "apiapp.confirmation."+string(pc.Status)),
-					pc.Representative, comment, s.apiApplicationLink(a)}
-			})
+			return s.partnerAnswerMails(team, pc, a, partner)
 		})
 	if err != nil {
 		s.error(w, r, err)
@@ -363,7 +342,7 @@ func (s *Server) apiApplicationSubmit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	team, err := s.apiTeam(r.Context(), a.ID)
+	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -371,7 +350,7 @@ func (s *Server) apiApplicationSubmit(w http.ResponseWriter, r *http.Request) {
 	sub, err := s.db.SubmitApplication(r.Context(), s.jobs, sqldb.SubmitRequest{ApplicationID: a.ID, Version: version,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), At: at, User: currentUser(r), Actor: actor(r),
 		Notify: func(sub coopdec.Submission, a *coopdec.Application) []sqldb.Job {
-			return s.apiReceiptMails(team, sub, a, c)
+			return s.receiptMails(team, sub, a, c)
 		}})
 	if err != nil {
 		s.error(w, r, apiExplain(err, s.apiOrgNames(r.Context(), a, c)))
@@ -472,8 +451,10 @@ func (s *Server) apiReceiptVerify(w http.ResponseWriter, r *http.Request) {
 
 // Withdrawal.
 
+// apiApplicationWithdraw withdraws the application for a reason; the call's
+// managers are told when it had been submitted.
 func (s *Server) apiApplicationWithdraw(w http.ResponseWriter, r *http.Request) {
-	a, c, err := s.apiReadableApplication(r)
+	a, _, err := s.apiReadableApplication(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -485,7 +466,14 @@ func (s *Server) apiApplicationWithdraw(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	if err := s.db.WithdrawApplication(r.Context(), currentUser(r), a.ID, req.Reason, actor(r)); err != nil {
+	managers, err := s.withdrawalRecipients(r.Context(), a)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err = s.db.WithdrawApplication(r.Context(), s.jobs, currentUser(r), a.ID, req.Reason, actor(r),
+		func(a *coopdec.Application) []sqldb.Job { return s.withdrawalMails(managers, a) })
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -493,28 +481,7 @@ func (s *Server) apiApplicationWithdraw(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	if !a.SubmittedAt.IsZero() {
-		// Those who were reading the application learn that it is withdrawn.
-		s.apiMailAfter(r.Context(), func() ([]apiRecipient, error) { return s.apiManagers(r.Context(), c) },
-			"apiapp.mail.withdrawn", func(lang string) []any {
-				return []any{applicationTitle(a, lang), apiNumberOr(a), a.WithdrawalReason, s.apiApplicationLink(a)}
-			})
-	}
 	writeJSON(w, http.StatusOK, apiApplicationOf(a))
-}
-
-// apiMailAfter enqueues emails about a change already stored by a storage
-// method that takes no notify callback. A failure is logged: the change
-// stands.
-func (s *Server) apiMailAfter(ctx context.Context, to func() ([]apiRecipient, error), key string, args func(lang string) []any) {
-	list, err := to()
-	if err == nil {
-		jobs := s.apiMails(list, key, args)
-		err = s.db.TxWithJobs(ctx, s.jobs, func(_ *sql.Tx, enqueue func(...sqldb.Job) error) error { return enqueue(jobs...) })
-	}
-	if err != nil {
-		s.log.Error("unable to enqueue emails", "key", key, "err", err)
-	}
 }
 
 // Corrections.
@@ -578,18 +545,6 @@ func (s *Server) apiManagedApplication(r *http.Request) (*coopdec.Application, *
 	return a, c, nil
 }
 
-// apiCorrectionFields lists what a correction asks for, in lang.
-func (s *Server) apiCorrectionFields(lang string, cr *coopdec.CorrectionRequest) string {
-	var what []string
-	for _, f := range cr.Fields {
-		what = append(what, "- "+s.cat.T(lang, "apiapp.field."+f))
-	}
-	for _, d := range cr.Documents {
-		what = append(what, "- "+s.apiDocumentName(lang, d))
-	}
-	return strings.Join(what, "\n")
-}
-
 func (s *Server) apiCorrectionRequest(w http.ResponseWriter, r *http.Request) {
 	a, _, err := s.apiManagedApplication(r)
 	if err != nil {
@@ -613,17 +568,14 @@ func (s *Server) apiCorrectionRequest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	team, err := s.apiTeam(r.Context(), a.ID)
+	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	err = s.db.RequestCorrection(r.Context(), s.jobs, currentUser(r), cr, actor(r),
 		func(cr *coopdec.CorrectionRequest, a *coopdec.Application) []sqldb.Job {
-			return s.apiMails(team, "apiapp.mail.correction_requested", func(lang string) []any {
-				return []any{applicationTitle(a, lang), apiNumberOr(a), cr.Reason, s.apiCorrectionFields(lang, cr),
-					s.apiParisTime(lang, cr.DueAt), s.apiApplicationLink(a)}
-			})
+			return s.correctionRequestMails(team, cr, a)
 		})
 	if err != nil {
 		s.error(w, r, err)
@@ -689,17 +641,14 @@ func (s *Server) apiCorrectionAnswer(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	managers, err := s.apiManagers(r.Context(), c)
+	managers, err := s.db.CallManagers(r.Context(), c.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	u := currentUser(r)
-	v, err := s.db.AnswerCorrection(r.Context(), s.jobs, u, a.ID, cr.ID, proposed, req.Answer, actor(r),
+	v, err := s.db.AnswerCorrection(r.Context(), s.jobs, currentUser(r), a.ID, cr.ID, proposed, req.Answer, actor(r),
 		func(cr *coopdec.CorrectionRequest, a *coopdec.Application) []sqldb.Job {
-			return s.apiMails(apiExcept(managers, u.ID), "apiapp.mail.correction_answered", func(lang string) []any {
-				return []any{applicationTitle(a, lang), apiNumberOr(a), cr.Answer, cr.Version, s.apiApplicationLink(a)}
-			})
+			return s.correctionAnswerMails(managers, cr, a)
 		})
 	if err != nil {
 		names := s.apiOrgNames(r.Context(), a, c)
@@ -710,6 +659,8 @@ func (s *Server) apiCorrectionAnswer(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, apiVersionOf(v, true))
 }
 
+// apiCorrectionCancel withdraws an open correction request; the lead's
+// members are told.
 func (s *Server) apiCorrectionCancel(w http.ResponseWriter, r *http.Request) {
 	a, _, err := s.apiManagedApplication(r)
 	if err != nil {
@@ -717,17 +668,23 @@ func (s *Server) apiCorrectionCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cr, err := s.apiCorrection(r, a.ID)
-	if err == nil {
-		err = s.db.CancelCorrection(r.Context(), currentUser(r), a.ID, cr.ID, actor(r))
-	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	s.apiMailAfter(r.Context(), func() ([]apiRecipient, error) { return s.apiTeam(r.Context(), a.ID) },
-		"apiapp.mail.correction_cancelled", func(lang string) []any {
-			return []any{applicationTitle(a, lang), apiNumberOr(a), cr.Reason, s.apiApplicationLink(a)}
+	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err = s.db.CancelCorrection(r.Context(), s.jobs, currentUser(r), a.ID, cr.ID, actor(r),
+		func(cr *coopdec.CorrectionRequest, a *coopdec.Application) []sqldb.Job {
+			return s.correctionCancelMails(team, cr, a)
 		})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	if cr, err = s.apiCorrection(r, a.ID); err != nil {
 		s.error(w, r, err)
 		return

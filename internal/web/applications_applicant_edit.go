@@ -404,7 +404,7 @@ type aplAutosaveAnswer struct {
 	Conflict    bool           `json:"conflict,omitempty"`
 	Eligibility []aplRuleRow   `json:"eligibility,omitempty"`
 	Summary     string         `json:"eligibility_summary,omitempty"`
-	Budget      []aplCheckRow  `json:"budget,omitempty"`
+	Budget      []aplCheckRow  `json:"budget"` // sent empty too: it clears the problems the page shows
 	Totals      []aplTotalRow  `json:"totals,omitempty"`
 	Errors      []problemField `json:"errors"`
 }
@@ -431,8 +431,15 @@ func (s *Server) applicantSubmit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	team, err := s.db.ApplicationTeam(ctx, a.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	req := sqldb.SubmitRequest{ApplicationID: a.ID, IdempotencyKey: strings.TrimSpace(form.Get("idempotency_key")),
-		At: received, User: u, Actor: actor(r), Notify: s.aplReceiptMails(ctx, c)}
+		At: received, User: u, Actor: actor(r), Notify: func(sub coopdec.Submission, a *coopdec.Application) []sqldb.Job {
+			return s.receiptMails(team, sub, a, c)
+		}}
 	receipt := "/candidatures/" + strconv.FormatInt(a.ID, 10) + "/recepisse?ok=submitted"
 	if a.Status != coopdec.ApplicationDraft {
 		// A form sent again: the first submission's receipt.
@@ -482,28 +489,6 @@ func (s *Server) applicantSubmit(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// aplReceiptMails are the receipt's emails to the lead's members, each in
-// their language.
-func (s *Server) aplReceiptMails(ctx context.Context, c *coopdec.Call) func(sub coopdec.Submission, a *coopdec.Application) []sqldb.Job {
-	return func(sub coopdec.Submission, a *coopdec.Application) []sqldb.Job {
-		rec := sub.Receipt
-		link := s.link("/candidatures/" + strconv.FormatInt(a.ID, 10) + "/recepisse")
-		return s.teamMails(ctx, a.ID, "applicant.mail.receipt", func(lang string) []any {
-			files := s.cat.T(lang, "applicant.mail.receipt.no_files")
-			if len(rec.Attachments) > 0 {
-				var b strings.Builder
-				for _, h := range rec.Attachments {
-					fmt.Fprintf(&b, "%s: %s\n", h.Name, h.SHA256)
-				}
-				files = strings.TrimRight(b.String(), "\n")
-			}
-			return []any{applicationTitle(a, lang), callTitle(c, lang), rec.Number,
-				rec.SubmittedAt.In(Paris).Format("02/01/2006 15:04:05"), rec.SubmittedAt.UTC().Format("2006-01-02 15:04:05 UTC"),
-				rec.ContentSHA256, files, link, s.link(aplReceiptCheckPath(rec))}
-		})
-	}
-}
-
 // applicantInvite saves the form, then sends partner n (the form's row)
 // its invitation to confirm, in the language chosen.
 func (s *Server) applicantInvite(w http.ResponseWriter, r *http.Request) {
@@ -551,10 +536,7 @@ func (s *Server) applicantInvite(w http.ResponseWriter, r *http.Request) {
 		leadName = o.Name
 	}
 	notify := func(pc *coopdec.PartnerConfirmation, app *coopdec.Application, token string) []sqldb.Job {
-		l := pc.Language
-		return []sqldb.Job{s.mailJob(l, pc.Email, "applicant.mail.invitation", leadName, applicationTitle(app, l), callTitle(c, l),
-			pc.PartnerEntry.Name, s.cat.T(l, "applicant.role."+string(pc.PartnerEntry.Role)), s.link("/confirmation/"+token),
-			pc.ExpiresAt.In(Paris).Format("02/01/2006"))}
+		return s.partnerInvitationMail(pc, token, app, c, leadName, s.partnerName(ctx, pc.PartnerEntry))
 	}
 	if idx < 0 {
 		err = coopdec.FieldError("partner", "confirmation.partner.invalid")

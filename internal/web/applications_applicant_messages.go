@@ -1,14 +1,10 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/sqldb"
@@ -158,31 +154,14 @@ func (s *Server) applicantPostMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, member := u.Membership(a.LeadOrganisationID)
-	// The call's managers hear of the applicant's messages once the
-	// application is submitted: a draft's thread is its authors' own.
-	var managers []aplRecipient
-	if member && !a.SubmittedAt.IsZero() {
-		if managers, err = s.aplManagerRecipients(ctx, c, u.ID); err != nil {
-			s.error(w, r, err)
-			return
-		}
+	to, err := s.messageRecipients(ctx, u, a)
+	if err != nil {
+		s.error(w, r, err)
+		return
 	}
-	link := s.link(fmt.Sprintf("/candidatures/%d/messages", a.ID))
-	args := func(lang string) []any {
-		return []any{u.Name, applicationTitle(a, lang), callTitle(c, lang), aplExcerpt(strings.TrimSpace(body), 600), link}
-	}
-	notify := func(m *coopdec.Message, app *coopdec.Application, call *coopdec.Call) []sqldb.Job {
-		if !m.FromApplicant {
-			return s.teamMails(ctx, app.ID, "applicant.mail.message", args)
-		}
-		jobs := make([]sqldb.Job, 0, len(managers))
-		for _, rc := range managers {
-			jobs = append(jobs, s.mailJob(rc.lang, rc.email, "applicant.mail.message", args(rc.lang)...))
-		}
-		return jobs
-	}
-	err = s.db.PostMessage(ctx, s.jobs, u, m, actor(r), notify)
+	err = s.db.PostMessage(ctx, s.jobs, u, m, actor(r), func(m *coopdec.Message, app *coopdec.Application, _ *coopdec.Call) []sqldb.Job {
+		return s.messageMails(to, m, app)
+	})
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/candidatures/%d/messages#message-%d", a.ID, m.ID), http.StatusSeeOther)
 		return
@@ -192,55 +171,6 @@ func (s *Server) applicantPostMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.aplRenderThread(w, r, statusOf(coopdec.ErrorCode(err)), a, c, body, err)
-}
-
-// aplExcerpt cuts s to about n characters, on a character boundary.
-func aplExcerpt(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n])) + "…"
-}
-
-// aplRecipient is someone to email, in their language.
-type aplRecipient struct {
-	email string
-	lang  string
-}
-
-// aplManagerRecipients lists who handles c's applications, to tell them of a
-// message or a correction's answer: the officers, and the members of c's
-// co-managing organisations who have the co_manager role; not except.
-// Storage has no query for this: the users of each role are read page by
-// page.
-func (s *Server) aplManagerRecipients(ctx context.Context, c *coopdec.Call, except int64) ([]aplRecipient, error) {
-	var out []aplRecipient
-	seen := map[int64]bool{except: true}
-	for _, role := range []coopdec.Role{coopdec.RoleOfficer, coopdec.RoleCoManager} {
-		for n := 1; n <= 50; n++ {
-			users, page, err := s.db.ListUsers(ctx, sqldb.UserFilter{Role: role}, coopdec.NewPage(n, 100))
-			if err != nil {
-				return nil, err
-			}
-			for _, u := range users {
-				if seen[u.ID] || u.DisabledAt != nil {
-					continue
-				}
-				if role == coopdec.RoleCoManager && !slices.ContainsFunc(u.Memberships, func(m coopdec.Membership) bool {
-					return slices.Contains(c.CoManagers, m.OrganisationID)
-				}) {
-					continue
-				}
-				seen[u.ID] = true
-				out = append(out, aplRecipient{email: u.Email, lang: u.Language})
-			}
-			if n >= page.Pages() {
-				break
-			}
-		}
-	}
-	return out, nil
 }
 
 // applicantAnswer answers the open correction request: the fields it
@@ -339,19 +269,13 @@ func (s *Server) applicantAnswer(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	managers, err := s.aplManagerRecipients(ctx, c, u.ID)
+	managers, err := s.db.CallManagers(ctx, c.ID)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	link := s.link(fmt.Sprintf("/candidatures/%d", a.ID))
 	notify := func(cr *coopdec.CorrectionRequest, app *coopdec.Application) []sqldb.Job {
-		jobs := make([]sqldb.Job, 0, len(managers))
-		for _, rc := range managers {
-			jobs = append(jobs, s.mailJob(rc.lang, rc.email, "applicant.mail.correction_answered",
-				applicationTitle(app, rc.lang), app.ReceiptNumber, strconv.Itoa(cr.Version), link))
-		}
-		return jobs
+		return s.correctionAnswerMails(managers, cr, app)
 	}
 	if _, err = s.db.AnswerCorrection(ctx, s.jobs, u, a.ID, cid, proposed, form.Get("answer"), actor(r), notify); err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/candidatures/%d?ok=answered", a.ID), http.StatusSeeOther)

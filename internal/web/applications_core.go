@@ -20,7 +20,7 @@ import (
 
 // What the application pages and the application API share: loading an
 // application for a user with its access rule, receiving and sending files,
-// and the emails that its events send.
+// and the emails' jobs (the emails themselves are in applications_mail.go).
 
 var errApplicationNotFound = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "application.not_found"}
 
@@ -168,21 +168,6 @@ func (s *Server) mailJob(lang, to, key string, args ...any) sqldb.Job {
 	}
 	return sqldb.Job{Args: jobs.MailArgs{To: to, Subject: s.cat.T(lang, key+".subject", args...),
 		Text: s.cat.T(lang, key+".body", args...)}}
-}
-
-// teamMails is one email per member of an application's lead organisation,
-// each in their language; args is called per language.
-func (s *Server) teamMails(ctx context.Context, appID int64, key string, args func(lang string) []any) []sqldb.Job {
-	team, err := s.db.ApplicationTeam(ctx, appID)
-	if err != nil {
-		s.log.Error("unable to list an application's team", "application", appID, "err", err)
-		return nil
-	}
-	out := make([]sqldb.Job, 0, len(team))
-	for _, m := range team {
-		out = append(out, s.mailJob(m.Language, m.Email, key, args(m.Language)...))
-	}
-	return out
 }
 
 // callTitle is a call's title in lang, or in French.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -364,10 +363,14 @@ func (s *Server) officerCorrectionRequest(w http.ResponseWriter, r *http.Request
 		s.officerReviewFail(w, r, a, c, http.StatusUnprocessableEntity, parsed)
 		return
 	}
-	ctx := r.Context()
-	err = s.db.RequestCorrection(ctx, s.jobs, currentUser(r), cr, actor(r),
+	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err = s.db.RequestCorrection(r.Context(), s.jobs, currentUser(r), cr, actor(r),
 		func(cr *coopdec.CorrectionRequest, a *coopdec.Application) []sqldb.Job {
-			return s.correctionMails(ctx, cr, a)
+			return s.correctionRequestMails(team, cr, a)
 		})
 	switch coopdec.ErrorCode(err) {
 	case "":
@@ -381,25 +384,8 @@ func (s *Server) officerCorrectionRequest(w http.ResponseWriter, r *http.Request
 	}
 }
 
-// correctionMails tells the lead's members, each in their language, what
-// to correct and by when.
-func (s *Server) correctionMails(ctx context.Context, cr *coopdec.CorrectionRequest, a *coopdec.Application) []sqldb.Job {
-	link := s.link(fmt.Sprintf("/candidatures/%d", a.ID))
-	return s.teamMails(ctx, a.ID, "officer.mail.correction", func(lang string) []any {
-		var what []string
-		for _, f := range cr.Fields {
-			what = append(what, "- "+s.cat.T(lang, "officer.mail.field_line", s.correctableFieldName(lang, f)))
-		}
-		for _, doc := range cr.Documents {
-			what = append(what, "- "+s.cat.T(lang, "officer.mail.document_line", s.documentName(lang, doc)))
-		}
-		title, _ := applicationTitleIn(a, lang)
-		return []any{title, a.ReceiptNumber, cr.Reason, strings.Join(what, "\n"),
-			s.cat.T(lang, "callpages.time.paris", cr.DueAt.In(Paris).Format("02/01/2006 15:04")), link}
-	})
-}
-
-// officerCorrectionCancel withdraws an open correction request.
+// officerCorrectionCancel withdraws an open correction request; the lead's
+// members are told by email, in the same transaction.
 func (s *Server) officerCorrectionCancel(w http.ResponseWriter, r *http.Request) {
 	a, c, err := s.reviewedApplication(r)
 	if err != nil {
@@ -411,7 +397,15 @@ func (s *Server) officerCorrectionCancel(w http.ResponseWriter, r *http.Request)
 		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "correction.not_found"))
 		return
 	}
-	err = s.db.CancelCorrection(r.Context(), currentUser(r), a.ID, cid, actor(r))
+	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err = s.db.CancelCorrection(r.Context(), s.jobs, currentUser(r), a.ID, cid, actor(r),
+		func(cr *coopdec.CorrectionRequest, a *coopdec.Application) []sqldb.Job {
+			return s.correctionCancelMails(team, cr, a)
+		})
 	switch coopdec.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, fmt.Sprintf("/candidatures/%d/instruction?ok=cancelled#corrections", a.ID), http.StatusSeeOther)

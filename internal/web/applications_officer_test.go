@@ -496,6 +496,11 @@ func TestOfficerCorrectionRequest(t *testing.T) {
 	}
 	b = f.page(c, review, http.StatusOK)
 	wantContains(t, "after cancelling", b, "annulée", "Envoyer la demande au porteur")
+	for _, u := range []*coopdec.User{f.lyonUser, f.lyon2User} {
+		m := f.e.waitMail(u.Email, "Demande de correction annulée")
+		wantContains(t, "cancellation email", m.Text, rc.Number, "Le plan de financement doit détailler l'apport argentin.",
+			f.e.ts.URL+fmt.Sprintf("/candidatures/%d", a.ID))
+	}
 	if res := c.post(cancel, nil); res.StatusCode != http.StatusConflict {
 		t.Errorf("cancelling twice: got %d; want 409", res.StatusCode)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
 // The applicants' pages: their dashboard, starting a draft on a call, the
@@ -404,7 +405,7 @@ func (s *Server) applicantDownload(w http.ResponseWriter, r *http.Request) {
 }
 
 // applicantWithdraw withdraws the application, for a reason the call's
-// managers read.
+// managers read: they are told by email when it had been submitted.
 func (s *Server) applicantWithdraw(w http.ResponseWriter, r *http.Request) {
 	a, c, err := s.aplLoad(r)
 	if err != nil {
@@ -417,7 +418,13 @@ func (s *Server) applicantWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reason := r.PostFormValue("reason")
-	err = s.db.WithdrawApplication(r.Context(), u, a.ID, reason, actor(r))
+	managers, err := s.withdrawalRecipients(r.Context(), a)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err = s.db.WithdrawApplication(r.Context(), s.jobs, u, a.ID, reason, actor(r),
+		func(a *coopdec.Application) []sqldb.Job { return s.withdrawalMails(managers, a) })
 	if err == nil {
 		http.Redirect(w, r, "/candidatures/"+strconv.FormatInt(a.ID, 10)+"?ok=withdrawn", http.StatusSeeOther)
 		return

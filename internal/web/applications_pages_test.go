@@ -273,9 +273,9 @@ func TestApplicantJourney(t *testing.T) {
 	res = c.post(fmt.Sprintf("/candidatures/%d/partenaires/0/invitation", id), inv)
 	aplStatus(t, "invite", res, http.StatusSeeOther)
 	m := e.waitMail("relaciones@rosario.example.org", "/confirmation/")
-	if !strings.Contains(m.Text, "Gobernanza barrial en Rosario") || !strings.Contains(m.Text, "Buenos días") {
-		t.Errorf("invitation: got %q; want it in Spanish, with the project's Spanish title", m.Text)
-	}
+	// In Spanish, with the project's Spanish title.
+	wantContains(t, "invitation", m.Subject+"\n"+m.Text, "Marseille le invita", "Gobernanza barrial en Rosario", "Papel: Socio",
+		"(hora de París)")
 	token := regexp.MustCompile(`/confirmation/(\S+)`).FindStringSubmatch(m.Text)[1]
 	if _, err := e.db.RespondPartnerConfirmation(ctx, e.runner, token, coopdec.ConfirmationConfirmed,
 		"Pablo Javkin, intendente", "", coopdec.Actor{}, nil); err != nil {
@@ -313,9 +313,8 @@ func TestApplicantJourney(t *testing.T) {
 		"/recepisses/verification", "Votre candidature est déposée.")
 	for _, u := range []*coopdec.User{f.marseilleUser, f.colleague} {
 		m := e.waitMail(u.Email, rec.Number)
-		if !strings.Contains(m.Text, rec.ContentSHA256) || !strings.Contains(m.Text, "délibération du conseil.pdf") {
-			t.Errorf("receipt email to %s: got %q; want the hashes", u.Email, m.Text)
-		}
+		wantContains(t, "receipt email to "+u.Email, m.Text, rec.ContentSHA256, "délibération du conseil.pdf: "+rec.Attachments[0].SHA256,
+			e.ts.URL+fmt.Sprintf("/candidatures/%d/recepisse", id), e.ts.URL+"/recepisses/verification?", "number="+rec.Number)
 	}
 
 	// Frozen: the page is read only, with the receipt; the dashboard says so.
@@ -334,7 +333,8 @@ func TestApplicantJourney(t *testing.T) {
 	aplContains(t, "officer's view", page, fmt.Sprintf("/candidatures/%d/instruction", id))
 	res = oc.postFile(fmt.Sprintf("/candidatures/%d/messages", id), url.Values{"body": {"Merci de préciser le calendrier."}}, "", "", nil)
 	aplStatus(t, "officer's message", res, http.StatusSeeOther)
-	e.waitMail(f.colleague.Email, "Merci de préciser le calendrier.")
+	m = e.waitMail(f.colleague.Email, "Merci de préciser le calendrier.")
+	wantContains(t, "officer's message email", m.Text, rec.Number, e.ts.URL+fmt.Sprintf("/candidatures/%d/messages", id))
 	res = c.postFile(fmt.Sprintf("/candidatures/%d/messages", id), url.Values{"body": {"Voici le calendrier détaillé."}},
 		"files", "calendrier.pdf", smallPDF)
 	aplStatus(t, "applicant's message", res, http.StatusSeeOther)
@@ -682,6 +682,13 @@ func TestApplicantWithdrawAndCorrection(t *testing.T) {
 	if vs, _ := f.e.db.ApplicationVersions(ctx, id); len(vs) != 2 {
 		t.Fatalf("answered: got %d versions; want 2", len(vs))
 	}
+	f.e.startJobs()
+	review := f.e.ts.URL + fmt.Sprintf("/candidatures/%d/instruction", id)
+	for _, u := range []*coopdec.User{f.officer, f.coMgr} {
+		m := f.e.waitMail(u.Email, "Résumé précisé.")
+		wantContains(t, "answer email to "+u.Email, m.Subject+"\n"+m.Text, "Réponse à la demande de correction", got.ReceiptNumber,
+			"version 2", review)
+	}
 
 	page = aplStatus(t, "withdraw without reason", c.post(fmt.Sprintf("/candidatures/%d/retrait", id), url.Values{"reason": {" "}}),
 		http.StatusUnprocessableEntity)
@@ -690,6 +697,11 @@ func TestApplicantWithdrawAndCorrection(t *testing.T) {
 		http.StatusSeeOther)
 	if got := f.app(id); got.Status != coopdec.ApplicationWithdrawn || got.WithdrawalReason != "Projet reporté." {
 		t.Fatalf("withdrawn: got %s %q", got.Status, got.WithdrawalReason)
+	}
+	// The call's managers were reading it: they are told.
+	for _, u := range []*coopdec.User{f.officer, f.coMgr} {
+		m := f.e.waitMail(u.Email, "Projet reporté.")
+		wantContains(t, "withdrawal email to "+u.Email, m.Subject+"\n"+m.Text, "Candidature retirée", got.ReceiptNumber, review)
 	}
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -181,17 +180,23 @@ func (s *Server) partnerConfirmationAnswer(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	f := r.PostForm
+	// Who is told is read first; an unknown link is refused below, as
+	// RespondPartnerConfirmation says.
+	var team []sqldb.DraftHolder
 	var partner string
-	_, err := s.db.RespondPartnerConfirmation(ctx, s.jobs, token, coopdec.ConfirmationStatus(f.Get("decision")),
+	pc, a, err := s.db.PartnerConfirmationByToken(ctx, token)
+	if err == nil {
+		team, err = s.db.ApplicationTeam(ctx, a.ID)
+		partner = s.partnerName(ctx, pc.PartnerEntry)
+	}
+	if err != nil && coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+		s.error(w, r, err)
+		return
+	}
+	_, err = s.db.RespondPartnerConfirmation(ctx, s.jobs, token, coopdec.ConfirmationStatus(f.Get("decision")),
 		f.Get("representative"), f.Get("comment"), actor(r),
 		func(pc *coopdec.PartnerConfirmation, a *coopdec.Application) []sqldb.Job {
-			partner = pc.PartnerEntry.Name
-			if partner == "" {
-				if o, err := s.db.Organisation(ctx, pc.PartnerEntry.OrganisationID); err == nil {
-					partner = o.Name
-				}
-			}
-			return s.partnerAnswerMails(ctx, pc, a, partner)
+			return s.partnerAnswerMails(team, pc, a, partner)
 		})
 	if err == nil {
 		http.Redirect(w, r, "/confirmation/"+url.PathEscape(token)+"?ok=1", http.StatusSeeOther)
@@ -221,22 +226,4 @@ func (s *Server) partnerConfirmationAnswer(w http.ResponseWriter, r *http.Reques
 		status = http.StatusConflict
 	}
 	s.render(w, r, status, "partner_confirmation", v)
-}
-
-// partnerAnswerMails tells the lead's members, each in their language, of
-// a partner's answer.
-func (s *Server) partnerAnswerMails(ctx context.Context, pc *coopdec.PartnerConfirmation, a *coopdec.Application, partner string) []sqldb.Job {
-	key := "officer.mail.partner_confirmed"
-	if pc.Status == coopdec.ConfirmationDeclined {
-		key = "officer.mail.partner_declined"
-	}
-	link := s.link(fmt.Sprintf("/candidatures/%d", a.ID))
-	return s.teamMails(ctx, a.ID, key, func(lang string) []any {
-		title, _ := applicationTitleIn(a, lang)
-		comment := pc.Comment
-		if comment == "" {
-			comment = s.cat.T(lang, "officer.mail.no_comment")
-		}
-		return []any{partner, title, pc.Representative, comment, link}
-	})
 }
