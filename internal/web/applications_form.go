@@ -480,6 +480,7 @@ func aplControl(field string) string {
 // orgName names the organisations messages mention.
 func aplAddErrors(v *view, parsed coopdec.Errors, err error, rename map[string]string, orgName func(int64) string) {
 	seen := map[string]bool{}
+	names := aplLabeler{lang: v.Lang, t: v.T}
 	add := func(e *coopdec.Error) {
 		field := aplControl(e.Field)
 		if r, ok := rename[e.Field]; ok {
@@ -489,7 +490,16 @@ func aplAddErrors(v *view, parsed coopdec.Errors, err error, rename map[string]s
 		if !strings.HasPrefix(e.Key, "eligibility.") {
 			args = aplNamedArgs(args, orgName)
 		}
+		n := len(v.ErrorList)
 		v.addError(&coopdec.Error{Code: e.Code, Key: e.Key, Args: args, Field: field})
+		// The summary names the field, so that "This field is required"
+		// twelve times still says which twelve; next to the field, its
+		// label already does.
+		if e.Field != "" && len(v.ErrorList) == n+1 {
+			if label := names.label(e.Field); label != "" && !strings.HasPrefix(label, "applicant.") {
+				v.ErrorList[n].Message = v.T("applicant.error.labelled", label, v.ErrorList[n].Message)
+			}
+		}
 	}
 	for _, e := range parsed {
 		seen[e.Field] = true

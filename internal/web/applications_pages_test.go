@@ -517,7 +517,9 @@ func TestApplicantBadInput(t *testing.T) {
 	sub.Set("idempotency_key", "web-test-refused")
 	page = aplStatus(t, "refused submission", c.post(fmt.Sprintf("/candidatures/%d/depot", id), sub), http.StatusUnprocessableEntity)
 	aplContains(t, "refused submission", page, "La candidature n’a pas été déposée", "se termine après la fin du projet",
-		`href="#activities.1.end"`, "n'est pas équilibré")
+		`href="#activities.1.end"`, "n'est pas équilibré",
+		// The summary names each field at fault.
+		"Activité 2 — Mois de fin : ")
 	if got := f.app(id); got.Status != coopdec.ApplicationDraft {
 		t.Fatalf("refused submission: got status %s; want a draft still", got.Status)
 	}
