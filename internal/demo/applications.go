@@ -71,7 +71,7 @@ func (spec appSpec) load(ctx context.Context, db *sqldb.DB, blobs blob.Store, id
 		docs = docs[:1]
 	}
 	for _, code := range docs {
-		body := demoPDF(documentTitles[code], asciiTitle(a.Texts["fr"].Title))
+		body := PDF(documentTitles[code], asciiTitle(a.Texts["fr"].Title))
 		info, err := blobs.Put(ctx, bytes.NewReader(body), coopdec.MaxAttachmentBytes)
 		if err != nil {
 			return err
@@ -328,11 +328,12 @@ func asciiTitle(s string) string {
 	}, s)
 }
 
-// demoPDF writes a one-page PDF with a title and a line of text: small, but
-// a real document that viewers open.
-func demoPDF(title, text string) []byte {
+// PDF writes a one-page PDF with a title and a line of text: small, but a
+// real document that viewers open. Demo attachments and browser tests use
+// it.
+func PDF(title, text string) []byte {
 	content := fmt.Sprintf("BT /F1 18 Tf 72 760 Td (%s) Tj /F1 11 Tf 0 -28 Td (%s) Tj 0 -16 Td (Document de demonstration coopdec) Tj ET",
-		asciiTitle(title), text)
+		asciiTitle(title), asciiTitle(text))
 	objects := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

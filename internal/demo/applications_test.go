@@ -12,7 +12,7 @@ import (
 )
 
 func TestDemoPDFIsDetectedAsPDF(t *testing.T) {
-	b := demoPDF("Délibération (n° 12)", "Eau potable à Pune")
+	b := PDF("Délibération (n° 12)", "Eau potable à Pune")
 	typ, err := coopdec.DetectType(bytes.NewReader(b), int64(len(b)), "budget.pdf")
 	if err != nil || typ != coopdec.AttachmentPDF {
 		t.Fatalf("got %q, %v; want a PDF", typ, err)
