@@ -149,6 +149,16 @@ const (
 	AuditCorrectionRequest   = "application.correction.request"
 	AuditCorrectionCancel    = "application.correction.cancel"
 	AuditCorrectionAnswer    = "application.correction.answer"
+	AuditAssignmentCreate    = "evaluation.assignment.create"
+	AuditAssignmentEnd       = "evaluation.assignment.end"
+	AuditEvaluationSubmit    = "evaluation.submit"
+	AuditConsensusRecord     = "evaluation.consensus"
+	AuditAdmissibility       = "application.admissibility"
+
+	AuditDecisionCreate  = "decision.create"
+	AuditDecisionApprove = "decision.approve"
+	AuditDecisionReject  = "decision.reject"
+	AuditEnvelopeCommit  = "envelope.commit"
 )
 
 // AuditActions lists every audit action, in the order filters offer them.
@@ -163,6 +173,8 @@ var AuditActions = []string{
 	AuditApplicationCreate, AuditApplicationUpdate, AuditAttachmentAdd, AuditAttachmentDelete,
 	AuditPartnerInvite, AuditPartnerRespond, AuditApplicationSubmit, AuditApplicationWithdraw,
 	AuditCorrectionRequest, AuditCorrectionCancel, AuditCorrectionAnswer,
+	AuditAssignmentCreate, AuditAssignmentEnd, AuditEvaluationSubmit, AuditConsensusRecord, AuditAdmissibility,
+	AuditDecisionCreate, AuditDecisionApprove, AuditDecisionReject, AuditEnvelopeCommit,
 }
 
 // Page is a slice of a longer list.
