@@ -188,6 +188,22 @@ func (s *Server) aplDraftFailed(w http.ResponseWriter, r *http.Request, a *coopd
 	return true
 }
 
+// aplSaveForm saves the form to the draft before the action a button asks
+// for. When it cannot (a bad value, a newer version), it has answered the
+// request, with the form again or the merge page, and returns nil.
+func (s *Server) aplSaveForm(w http.ResponseWriter, r *http.Request, a *coopdec.Application, c *coopdec.Call,
+	form url.Values, extra map[string]int) *aplSave {
+	res, err := s.aplSaveDraft(r, a, c, form)
+	if err != nil {
+		s.error(w, r, err)
+		return nil
+	}
+	if s.aplDraftFailed(w, r, a, c, form, res, extra) {
+		return nil
+	}
+	return res
+}
+
 // aplEditable loads the path's application for a change to its draft.
 func (s *Server) aplEditable(r *http.Request) (*coopdec.Application, *coopdec.Call, error) {
 	id, err := aplPathID(r)
@@ -222,12 +238,8 @@ func (s *Server) applicantSave(w http.ResponseWriter, r *http.Request) {
 	} else if hasAct {
 		act.Group.remove(form, act.Remove)
 	}
-	res, err := s.aplSaveDraft(r, a, c, form)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if s.aplDraftFailed(w, r, a, c, form, res, extra) {
+	res := s.aplSaveForm(w, r, a, c, form, extra)
+	if res == nil {
 		return
 	}
 	target := "/candidatures/" + strconv.FormatInt(a.ID, 10)
@@ -416,16 +428,12 @@ type aplAutosaveAnswer struct {
 func (s *Server) applicantSubmit(w http.ResponseWriter, r *http.Request) {
 	received := s.db.Now()
 	ctx := r.Context()
-	a, c, err := s.aplLoad(r)
+	a, c, err := s.aplLead(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	u := currentUser(r)
-	if _, member := u.Membership(a.LeadOrganisationID); !member {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden"))
-		return
-	}
 	form, err := aplReadForm(w, r)
 	if err != nil {
 		s.error(w, r, err)
@@ -450,12 +458,8 @@ func (s *Server) applicantSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, receipt, http.StatusSeeOther)
 		return
 	}
-	res, err := s.aplSaveDraft(r, a, c, form)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if s.aplDraftFailed(w, r, a, c, form, res, nil) {
+	res := s.aplSaveForm(w, r, a, c, form, nil)
+	if res == nil {
 		return
 	}
 	saved := res.saved
@@ -510,12 +514,8 @@ func (s *Server) applicantInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(form.Get(fmt.Sprintf("invite.%d.email", n)))
 	lang := form.Get(fmt.Sprintf("invite.%d.language", n))
-	res, err := s.aplSaveDraft(r, a, c, form)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if s.aplDraftFailed(w, r, a, c, form, res, nil) {
+	res := s.aplSaveForm(w, r, a, c, form, nil)
+	if res == nil {
 		return
 	}
 	saved := res.saved
@@ -564,14 +564,9 @@ func (s *Server) applicantInvite(w http.ResponseWriter, r *http.Request) {
 // keeps it pending until answered. The file is checked by its content;
 // nothing is stored when it is refused.
 func (s *Server) applicantUpload(w http.ResponseWriter, r *http.Request) {
-	a, c, err := s.aplLoad(r)
+	a, c, err := s.aplLead(r)
 	if err != nil {
 		s.error(w, r, err)
-		return
-	}
-	u := currentUser(r)
-	if _, member := u.Membership(a.LeadOrganisationID); !member {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden"))
 		return
 	}
 	mode := aplDraft
@@ -587,12 +582,8 @@ func (s *Server) applicantUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if mode == aplDraft {
-		res, err := s.aplSaveDraft(r, a, c, form)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		if s.aplDraftFailed(w, r, a, c, form, res, nil) {
+		res := s.aplSaveForm(w, r, a, c, form, nil)
+		if res == nil {
 			return
 		}
 		a = res.saved
@@ -651,14 +642,9 @@ func (s *Server) aplAttachFile(r *http.Request, a *coopdec.Application, c *coopd
 // form), or a pending file of a correction's answer.
 func (s *Server) applicantDeleteFile(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	a, c, err := s.aplLoad(r)
+	a, c, err := s.aplLead(r)
 	if err != nil {
 		s.error(w, r, err)
-		return
-	}
-	u := currentUser(r)
-	if _, member := u.Membership(a.LeadOrganisationID); !member {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden"))
 		return
 	}
 	aid, err := apiPathID(r, "aid", "attachment.not_found")
@@ -673,12 +659,8 @@ func (s *Server) applicantDeleteFile(w http.ResponseWriter, r *http.Request) {
 	}
 	mode := aplDraft
 	if a.Status == coopdec.ApplicationDraft {
-		res, err := s.aplSaveDraft(r, a, c, form)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		if s.aplDraftFailed(w, r, a, c, form, res, nil) {
+		res := s.aplSaveForm(w, r, a, c, form, nil)
+		if res == nil {
 			return
 		}
 		a = res.saved

@@ -179,16 +179,12 @@ func (s *Server) applicantPostMessage(w http.ResponseWriter, r *http.Request) {
 // add or remove a row without saving.
 func (s *Server) applicantAnswer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	a, c, err := s.aplLoad(r)
+	a, c, err := s.aplLead(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	u := currentUser(r)
-	if _, member := u.Membership(a.LeadOrganisationID); !member {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden"))
-		return
-	}
 	cid, err := apiPathID(r, "cid", "correction.not_found")
 	if err != nil {
 		s.error(w, r, err)

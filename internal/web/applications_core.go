@@ -46,6 +46,20 @@ func (s *Server) application(r *http.Request, id int64) (*coopdec.Application, *
 	return a, c, nil
 }
 
+// leadApplication is application for an action of the lead's members
+// only (submitting, uploading, withdrawing, answering a correction): the
+// other readers get EFORBIDDEN.
+func (s *Server) leadApplication(r *http.Request, id int64) (*coopdec.Application, *coopdec.Call, error) {
+	a, c, err := s.application(r, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, member := info(r).user.Membership(a.LeadOrganisationID); !member {
+		return nil, nil, coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden")
+	}
+	return a, c, nil
+}
+
 // editableApplication is application for a change to a draft: the lead's
 // members only (EFORBIDDEN for other readers), while it is a draft
 // (ECONFLICT application.not_draft).
@@ -166,8 +180,9 @@ func (s *Server) mailJob(lang, to, key string, args ...any) sqldb.Job {
 	if !coopdec.ValidLanguage(lang) {
 		lang = "fr"
 	}
-	return sqldb.Job{Args: jobs.MailArgs{To: to, Subject: s.cat.T(lang, key+".subject", args...),
-		Text: s.cat.T(lang, key+".body", args...)}}
+	// A subject is one line, whatever titles its args bring.
+	subject := strings.Join(strings.Fields(s.cat.T(lang, key+".subject", args...)), " ")
+	return sqldb.Job{Args: jobs.MailArgs{To: to, Subject: subject, Text: s.cat.T(lang, key+".body", args...)}}
 }
 
 // callTitle is a call's title in lang, or in French.

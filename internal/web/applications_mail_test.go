@@ -109,3 +109,14 @@ func TestApplicationMails(t *testing.T) {
 		})
 	}
 }
+
+// TestMailSubjectIsOneLine: a title typed with line breaks (the API takes
+// any text) never splits an email's subject.
+func TestMailSubjectIsOneLine(t *testing.T) {
+	e := newTestEnv(t)
+	job := e.srv.mailJob("fr", "lyon@example.org", "mail.application.message", "Lyon", "Eau\r\nBcc: x@example.org\n à Pune", "AAP-1", "https://example.org")
+	subject := job.Args.(jobs.MailArgs).Subject
+	if strings.ContainsAny(subject, "\r\n") {
+		t.Fatalf("got subject %q; want one line", subject)
+	}
+}

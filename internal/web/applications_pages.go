@@ -44,6 +44,16 @@ func aplPathID(r *http.Request) (int64, error) {
 	return apiPathID(r, "id", "application.not_found")
 }
 
+// aplLead loads the application of the path for an action of its lead's
+// members: submitting, uploading, answering a correction, withdrawing.
+func (s *Server) aplLead(r *http.Request) (*coopdec.Application, *coopdec.Call, error) {
+	id, err := aplPathID(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.leadApplication(r, id)
+}
+
 // aplLoad loads the application of the path for its reader.
 func (s *Server) aplLoad(r *http.Request) (*coopdec.Application, *coopdec.Call, error) {
 	id, err := aplPathID(r)
@@ -407,16 +417,12 @@ func (s *Server) applicantDownload(w http.ResponseWriter, r *http.Request) {
 // applicantWithdraw withdraws the application, for a reason the call's
 // managers read: they are told by email when it had been submitted.
 func (s *Server) applicantWithdraw(w http.ResponseWriter, r *http.Request) {
-	a, c, err := s.aplLoad(r)
+	a, c, err := s.aplLead(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	u := currentUser(r)
-	if _, member := u.Membership(a.LeadOrganisationID); !member {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "application.forbidden"))
-		return
-	}
 	reason := r.PostFormValue("reason")
 	managers, err := s.withdrawalRecipients(r.Context(), a)
 	if err != nil {
