@@ -159,3 +159,29 @@ type ApplicationSummary struct {
 	// when there is none.
 	CorrectionDue time.Time
 }
+
+// RequiredDocument is a document a call requires, with the files of an
+// application that provide it: none while it is missing.
+type RequiredDocument struct {
+	Code  string
+	Files []Attachment
+}
+
+// Provided reports whether at least one file provides the document.
+func (d RequiredDocument) Provided() bool { return len(d.Files) > 0 }
+
+// RequiredDocuments lists c's required documents, in the call's order, with
+// the files among files that provide each.
+func RequiredDocuments(c *Call, files []Attachment) []RequiredDocument {
+	out := make([]RequiredDocument, 0, len(c.Rules.RequiredDocuments))
+	for _, code := range c.Rules.RequiredDocuments {
+		d := RequiredDocument{Code: code}
+		for _, f := range files {
+			if f.DocumentCode == code {
+				d.Files = append(d.Files, f)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -63,16 +63,6 @@ type apiAttachmentLimits struct {
 	UsedBytes  int64 `json:"used_bytes"`
 }
 
-// apiDocumentName names a document code in lang, as the eligibility
-// messages do.
-func (s *Server) apiDocumentName(lang, code string) string {
-	key := "eligibility.document." + code
-	if n := s.cat.T(lang, key); n != key {
-		return n
-	}
-	return code
-}
-
 func (s *Server) apiAttachmentList(w http.ResponseWriter, r *http.Request) {
 	a, c, err := s.apiReadableApplication(r)
 	if err != nil {
@@ -96,13 +86,13 @@ func (s *Server) apiAttachmentList(w http.ResponseWriter, r *http.Request) {
 	for _, att := range append(slices.Clone(current), pending...) {
 		d.Limits.UsedBytes += att.SizeBytes
 	}
-	for _, code := range c.Rules.RequiredDocuments {
-		rd := apiRequiredDocument{Code: code, Name: s.apiDocumentName(lang, code), State: "missing", AttachmentIDs: []int64{}}
-		for _, att := range current {
-			if att.DocumentCode == code {
-				rd.State = "provided"
-				rd.AttachmentIDs = append(rd.AttachmentIDs, att.ID)
-			}
+	for _, doc := range coopdec.RequiredDocuments(c, current) {
+		rd := apiRequiredDocument{Code: doc.Code, Name: s.documentName(lang, doc.Code), State: "missing", AttachmentIDs: []int64{}}
+		if doc.Provided() {
+			rd.State = "provided"
+		}
+		for _, att := range doc.Files {
+			rd.AttachmentIDs = append(rd.AttachmentIDs, att.ID)
 		}
 		d.Required = append(d.Required, rd)
 	}

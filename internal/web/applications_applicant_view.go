@@ -515,12 +515,10 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 	for _, f := range files {
 		d.Attachments = append(d.Attachments, s.aplFileRow(lang, f, d.DocumentName))
 	}
-	for _, code := range c.Rules.RequiredDocuments {
-		row := aplDocRow{Code: code, Name: d.DocumentName(code)}
-		for _, f := range files {
-			if f.DocumentCode == code {
-				row.Files = append(row.Files, f.Name)
-			}
+	for _, doc := range coopdec.RequiredDocuments(c, files) {
+		row := aplDocRow{Code: doc.Code, Name: d.DocumentName(doc.Code)}
+		for _, f := range doc.Files {
+			row.Files = append(row.Files, f.Name)
 		}
 		d.Documents = append(d.Documents, row)
 	}
