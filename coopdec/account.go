@@ -159,6 +159,19 @@ const (
 	AuditDecisionApprove = "decision.approve"
 	AuditDecisionReject  = "decision.reject"
 	AuditEnvelopeCommit  = "envelope.commit"
+
+	AuditEvaluationSetup     = "evaluation.setup"
+	AuditDeclarationSave     = "evaluation.declaration"
+	AuditNoConflictConfirm   = "evaluation.no_conflict"
+	AuditOpinionRequest      = "opinion.request"
+	AuditOpinionGive         = "opinion.give"
+	AuditCommitteeSession    = "committee.session"
+	AuditCommitteeAdjustment = "committee.adjustment"
+	AuditDecisionResubmit    = "decision.resubmit"
+	AuditDecisionPublish     = "decision.publish"
+	AuditReviewRequest       = "review.request"
+	AuditReviewOutcome       = "review.outcome"
+	AuditEnvelopeRelease     = "envelope.release"
 )
 
 // AuditActions lists every audit action, in the order filters offer them.
@@ -175,6 +188,9 @@ var AuditActions = []string{
 	AuditCorrectionRequest, AuditCorrectionCancel, AuditCorrectionAnswer,
 	AuditAssignmentCreate, AuditAssignmentEnd, AuditEvaluationSubmit, AuditConsensusRecord, AuditAdmissibility,
 	AuditDecisionCreate, AuditDecisionApprove, AuditDecisionReject, AuditEnvelopeCommit,
+	AuditEvaluationSetup, AuditDeclarationSave, AuditNoConflictConfirm, AuditOpinionRequest, AuditOpinionGive,
+	AuditCommitteeSession, AuditCommitteeAdjustment, AuditDecisionResubmit, AuditDecisionPublish,
+	AuditReviewRequest, AuditReviewOutcome, AuditEnvelopeRelease,
 }
 
 // Page is a slice of a longer list.

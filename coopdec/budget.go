@@ -184,6 +184,8 @@ func LocalizeArgs(lang string, args []any, orgName func(id int64) string) []any 
 			out[i] = name
 		case ThemeArg:
 			out[i] = eligThemeName(lang, string(v))
+		case Score:
+			out[i] = FormatScore(lang, v)
 		default:
 			out[i] = a
 		}

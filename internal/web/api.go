@@ -1,7 +1,12 @@
 package web
 
 import (
-	_ "embed"
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,7 +22,96 @@ import (
 // route, and the tests check real responses against it.
 
 //go:embed openapi.json
-var openAPIDocument []byte
+var openAPIBase []byte
+
+// Each area of the API describes its operations in its own fragment under
+// openapi/: an object with "paths", "components" (schemas, parameters,
+// responses) and "tags", merged into the base document once at start.
+//
+//go:embed openapi
+var openAPIFragments embed.FS
+
+// openAPIDocument is the whole document the API serves.
+var openAPIDocument = mustMergeOpenAPI(openAPIBase, openAPIFragments)
+
+// mustMergeOpenAPI adds every fragment to base; a fragment that does not
+// parse or names an operation or component twice is a programming error.
+func mustMergeOpenAPI(base []byte, fragments fs.FS) []byte {
+	doc, err := mergeOpenAPI(base, fragments)
+	if err != nil {
+		panic(err)
+	}
+	return doc
+}
+
+func mergeOpenAPI(base []byte, fragments fs.FS) ([]byte, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(base, &doc); err != nil {
+		return nil, fmt.Errorf("openapi.json: %w", err)
+	}
+	var paths map[string]json.RawMessage
+	var comps map[string]map[string]json.RawMessage
+	var tags []json.RawMessage
+	for key, into := range map[string]any{"paths": &paths, "components": &comps, "tags": &tags} {
+		if err := json.Unmarshal(doc[key], into); err != nil {
+			return nil, fmt.Errorf("openapi.json %s: %w", key, err)
+		}
+	}
+	names, err := fs.Glob(fragments, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, err := fs.ReadFile(fragments, name)
+		if err != nil {
+			return nil, err
+		}
+		var frag struct {
+			Paths      map[string]json.RawMessage            `json:"paths"`
+			Components map[string]map[string]json.RawMessage `json:"components"`
+			Tags       []json.RawMessage                     `json:"tags"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&frag); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for p, item := range frag.Paths {
+			if _, dup := paths[p]; dup {
+				return nil, fmt.Errorf("%s: path %s is already described", name, p)
+			}
+			paths[p] = item
+		}
+		for kind, items := range frag.Components {
+			if comps[kind] == nil {
+				comps[kind] = map[string]json.RawMessage{}
+			}
+			for n, item := range items {
+				if _, dup := comps[kind][n]; dup {
+					return nil, fmt.Errorf("%s: components.%s.%s is already described", name, kind, n)
+				}
+				comps[kind][n] = item
+			}
+		}
+		tags = append(tags, frag.Tags...)
+	}
+	for key, v := range map[string]any{"paths": paths, "components": comps, "tags": tags} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		doc[key] = b
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -592,48 +592,6 @@ func sameReceipt(x, y apiReceiptDoc) bool {
 	return x.Number == y.Number && x.SubmittedAt == y.SubmittedAt && x.SHA256 == y.SHA256 && slices.Equal(x.Attachments, y.Attachments)
 }
 
-// TestAPIApplicationRoutesDocumented checks, for the routes of the
-// applications API (which TestOpenAPICoversRoutes does not read, since they
-// are registered in their own files), that each is documented and that the
-// document has no operation they do not serve.
-func TestAPIApplicationRoutesDocumented(t *testing.T) {
-	files, err := filepath.Glob("api_applications*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := map[string]bool{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range apiRouteRE.FindAllStringSubmatch(string(src), -1) {
-			served[m[1]+" "+m[2]] = true
-		}
-	}
-	if len(served) < 25 {
-		t.Fatalf("found only %d routes in %v", len(served), files)
-	}
-	mine := regexp.MustCompile(`^/api/v1/(applications|partner-confirmations|receipts)|^/api/v1/calls/\{id\}/applications`)
-	for p, methods := range apiDocPaths(t) {
-		if !mine.MatchString(p) {
-			continue
-		}
-		for _, m := range methods {
-			if !served[m+" "+p] {
-				t.Errorf("openapi.json documents %s %s, which the applications API does not serve", m, p)
-			}
-			delete(served, m+" "+p)
-		}
-	}
-	for r := range served {
-		t.Errorf("route %s is served but missing from openapi.json", r)
-	}
-}
-
 var apiappKeyRE = regexp.MustCompile(`"(apiapp\.[a-z_.]+[a-z_])"`)
 
 // TestAPIApplicationMessages checks that the catalogue has every message

@@ -112,6 +112,7 @@ type officerListData struct {
 	ThemeChoices   []coopdec.Theme
 	Statuses       []coopdec.ApplicationStatus
 	CSV, XLSX      string
+	Nav            callNav
 }
 
 // officerListRow is one application as the list shows it.
@@ -141,7 +142,7 @@ func (s *Server) officerApplicationList(w http.ResponseWriter, r *http.Request) 
 	}
 	lang := info(r).lang
 	q := r.URL.Query()
-	d := &officerListData{refData: refData{lang}, Call: c,
+	d := &officerListData{refData: refData{lang}, Call: c, Nav: newCallNav(r, c, navApplications),
 		Statuses: []coopdec.ApplicationStatus{coopdec.ApplicationSubmitted, coopdec.ApplicationWithdrawn}}
 	text, tl := c.Text(lang)
 	d.CallTitle, d.CallTitleLang = text.Title, tl

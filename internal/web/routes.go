@@ -105,6 +105,13 @@ func (s *Server) routes() http.Handler {
 	s.applicantRoutes(mux)
 	s.officerApplicationRoutes(mux)
 	s.applicationAPIRoutes(mux)
+	// Evaluation, committee and decisions: pages and API of each area in
+	// its own files.
+	s.evaluationSetupRoutes(mux)
+	s.evaluatorRoutes(mux)
+	s.opinionRoutes(mux)
+	s.committeeRoutes(mux)
+	s.decisionRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "error.not_found"))
 	})
