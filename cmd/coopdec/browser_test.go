@@ -48,6 +48,9 @@ func unavailable(t *testing.T, msg string) {
 }
 
 func findChromium() (string, error) {
+	if os.Getenv("COOPDEC_BROWSER") == "skip" {
+		return "", errors.New("browser tests skipped: COOPDEC_BROWSER=skip (they run in a step of their own)")
+	}
 	if p := os.Getenv("COOPDEC_CHROMIUM"); p != "" {
 		path, err := exec.LookPath(p)
 		if err != nil {
