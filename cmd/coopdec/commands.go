@@ -9,12 +9,15 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/demo"
 	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/password"
+	"github.com/coopdec/coopdec/internal/sqldb"
 	"github.com/coopdec/coopdec/internal/territoires"
+	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
@@ -248,4 +251,85 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 		return "", errors.New("mot de passe attendu sur l'entrée standard")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// errAuditBroken makes "coopdec audit verify" exit with a failure status.
+var errAuditBroken = errors.New("la chaîne du journal d'audit est rompue")
+
+func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(stderr, "Utilisation : coopdec audit verify [--quiet]\n  vérifie que le journal d'audit n'a été ni modifié, ni amputé, ni complété hors de la chaîne")
+		return errUsage
+	}
+	fs := newFlagSet("audit verify", stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	db, err := dbf.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var bar *progressbar.ProgressBar
+	progress := func(checked, total int64) {
+		if *quiet {
+			return
+		}
+		if bar == nil {
+			bar = auditBar(stderr, total)
+		}
+		_ = bar.Set64(checked)
+	}
+	v, err := db.VerifyAudit(ctx, progress)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	if v.Intact {
+		fmt.Fprintf(stdout, "chaîne intacte : %d événements vérifiés\n", v.Checked)
+		return nil
+	}
+	fmt.Fprintf(stdout, "chaîne rompue à l'événement %d : %s (%d événement(s) intact(s) avant lui)\n", v.BrokenAt, auditProblemText(v.Problem), v.Checked)
+	return errAuditBroken
+}
+
+func auditProblemText(p sqldb.AuditProblem) string {
+	switch p {
+	case sqldb.AuditAltered:
+		return "son empreinte ne correspond plus à son contenu, il a été modifié"
+	case sqldb.AuditUnlinked:
+		return "il ne suit pas l'événement qui le précède, un événement a été supprimé avant lui ou il a été inséré hors de la chaîne"
+	case sqldb.AuditUnchained:
+		return "il n'a pas d'empreinte, il a été ajouté hors de la chaîne"
+	}
+	return string(p)
+}
+
+// auditBar draws the verification's progress on w: redrawn ten times a
+// second on a terminal, rarely elsewhere so that a log is not flooded.
+func auditBar(w io.Writer, total int64) *progressbar.ProgressBar {
+	tty := false
+	if f, ok := w.(interface{ Fd() uintptr }); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	throttle := 10 * time.Second
+	if tty {
+		throttle = 100 * time.Millisecond
+	}
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("Vérification du journal d'audit"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(throttle),
+		progressbar.OptionSetRenderBlankState(tty),
+		progressbar.OptionEnableColorCodes(false),
+		progressbar.OptionSetItsString("événements"),
+		progressbar.OptionOnCompletion(func() { _, _ = fmt.Fprintln(w) }),
+	)
 }

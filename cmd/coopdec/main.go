@@ -46,6 +46,7 @@ Utilisation :
   coopdec user grant --email E --role R   donne un rôle (officer, co_manager, evaluator, embassy, admin)
   coopdec user revoke --email E --role R  retire un rôle
   coopdec import territoires DOSSIER      importe le référentiel territorial officiel
+  coopdec audit verify                    vérifie la chaîne du journal d'audit
   coopdec version
 
 Chaque commande accepte --database-url (COOPDEC_DATABASE_URL) et --data (COOPDEC_DATA).
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "coopdec", appVersion())
 		return nil

@@ -10,11 +10,33 @@ import (
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 // audit appends an event to the trail within the caller's transaction, so
-// the change and its record stand or fall together.
+// the change and its record stand or fall together. The event is chained to
+// the last one: on PostgreSQL appenders wait for each other from here to the
+// end of their transactions, so the lock is taken only once everything else
+// about the event is ready. The head of the chain is read after the lock,
+// which needs READ COMMITTED (database/sql's default) on PostgreSQL.
 func (db *DB) audit(ctx context.Context, q querier, actor coopdec.Actor, action, subject, details string) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_events (at, actor_id, action, subject, ip, details)
-		VALUES ($1, $2, $3, $4, $5, $6)`, db.now(), nullID(actor.UserID), action, subject, actor.IP, details)
+	e := auditRecord{ActorID: nullID(actor.UserID), Action: action, Subject: subject, IP: actor.IP, Details: details}
+	if err := db.lockAudit(ctx, q); err != nil {
+		return err
+	}
+	id, prev, err := db.auditHead(ctx, q)
+	if err != nil {
+		return err
+	}
+	// Read under the lock, the clock follows the chain's order on one server.
+	e.ID, e.At = id, db.now()
+	_, err = q.ExecContext(ctx, db.auditInsert(), e.ID, e.At, e.ActorID, e.Action, e.Subject, e.IP, e.Details, prev, auditHash(e, prev))
 	return err
+}
+
+func (db *DB) auditInsert() string {
+	overriding := ""
+	if db.Dialect == Postgres {
+		overriding = " OVERRIDING SYSTEM VALUE"
+	}
+	return `INSERT INTO audit_events (id, at, actor_id, action, subject, ip, details, prev_hash, hash)` + overriding + `
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 }
 
 // Audit records a security event on its own.

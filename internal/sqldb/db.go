@@ -155,6 +155,10 @@ func (db *DB) Migrate(ctx context.Context) (int64, error) {
 	if _, err := p.Up(ctx); err != nil {
 		return 0, fmt.Errorf("sqldb: unable to migrate: %w", err)
 	}
+	// Events recorded before the trail was chained are chained once, here.
+	if _, err := db.ChainAudit(ctx); err != nil {
+		return 0, fmt.Errorf("sqldb: unable to chain the audit trail: %w", err)
+	}
 	return p.GetDBVersion(ctx)
 }
 

@@ -62,6 +62,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/invitations", s.requireAdmin(s.adminInvitationForm))
 	mux.HandleFunc("POST /admin/invitations", s.requireAdmin(s.adminInvite))
 	mux.HandleFunc("GET /admin/audit", s.requireAdmin(s.adminAudit))
+	s.auditChainRoutes(mux)
 	mux.HandleFunc("GET /admin/outbox", s.requireAdmin(s.adminOutbox))
 
 	// JSON API.
