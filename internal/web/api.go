@@ -78,10 +78,11 @@ func mergeOpenAPI(base []byte, fragments fs.FS) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		for p, item := range frag.Paths {
-			if _, dup := paths[p]; dup {
-				return nil, fmt.Errorf("%s: path %s is already described", name, p)
+			merged, err := mergePathItem(paths[p], item)
+			if err != nil {
+				return nil, fmt.Errorf("%s: path %s: %w", name, p, err)
 			}
-			paths[p] = item
+			paths[p] = merged
 		}
 		for kind, items := range frag.Components {
 			if comps[kind] == nil {
@@ -117,6 +118,31 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(openAPIDocument)
+}
+
+// mergePathItem adds the operations of item to those of have: two areas
+// may describe different methods of one path, never the same one.
+func mergePathItem(have, item json.RawMessage) (json.RawMessage, error) {
+	if have == nil {
+		return item, nil
+	}
+	var a, b map[string]json.RawMessage
+	if err := json.Unmarshal(have, &a); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(item, &b); err != nil {
+		return nil, err
+	}
+	for k, v := range b {
+		if prev, dup := a[k]; dup {
+			if k == "parameters" && bytes.Equal(prev, v) {
+				continue // the path's own parameters, described alike
+			}
+			return nil, fmt.Errorf("%s is already described", k)
+		}
+		a[k] = v
+	}
+	return json.Marshal(a)
 }
 
 // apiTime formats an instant as RFC 3339 in UTC, to the second.

@@ -246,14 +246,16 @@ func TestAPIContract(t *testing.T) {
 	c.anonymous("DELETE", savedPath, nil)
 	c.call("DELETE", savedPath, f.tMemberA, nil, http.StatusNoContent)
 
-	// Every documented answer was seen, but those no test can provoke.
+	// Every answer the base document describes was seen, but those no test
+	// can provoke; each area described in a fragment of openapi/ checks
+	// its own.
 	unprovoked := map[string]bool{"500": true, "503": true}
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Responses map[string]any `json:"responses"`
 		} `json:"paths"`
 	}
-	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+	if err := json.Unmarshal(openAPIBase, &doc); err != nil {
 		t.Fatal(err)
 	}
 	var missing []string

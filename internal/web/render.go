@@ -136,6 +136,9 @@ func (v *view) LangName(lang string) string { return v.cat.T(lang, "lang.self") 
 // Can reports a permission for the templates' menus; handlers check again.
 func (v *view) IsAdmin() bool { return coopdec.IsAdmin(v.User) }
 
+// HasRole reports whether the user holds a platform role, for the menus.
+func (v *view) HasRole(role string) bool { return v.User.HasRole(coopdec.Role(role)) }
+
 func (s *Server) newView(r *http.Request, title string, data any) *view {
 	ri := info(r)
 	return &view{Lang: ri.lang, Languages: i18n.Supported, User: ri.user, Path: r.URL.Path, Query: r.URL.Query(),
