@@ -215,7 +215,7 @@ func apiAttachmentID(r *http.Request) (int64, error) {
 // apiAttachmentGet downloads a file of the application, a message's or an
 // earlier version's included, for whoever may read the application.
 func (s *Server) apiAttachmentGet(w http.ResponseWriter, r *http.Request) {
-	a, _, err := s.apiReadableApplication(r)
+	id, err := apiApplicationID(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -225,7 +225,7 @@ func (s *Server) apiAttachmentGet(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	att, err := s.db.Attachment(r.Context(), a.ID, aid)
+	att, err := s.readableAttachment(r, id, aid)
 	if err != nil {
 		s.error(w, r, err)
 		return

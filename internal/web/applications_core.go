@@ -46,6 +46,28 @@ func (s *Server) application(r *http.Request, id int64) (*coopdec.Application, *
 	return a, c, nil
 }
 
+// readableAttachment loads a file of application appID for its readers,
+// and also for the evaluator assigned to it once they confirmed having no
+// conflict with it (coopdec.CanSeeApplicationAsEvaluator): the
+// application's own files only, not those of its messages.
+func (s *Server) readableAttachment(r *http.Request, appID, attID int64) (*coopdec.Attachment, error) {
+	_, _, err := s.application(r, appID)
+	u := info(r).user
+	if coopdec.ErrorCode(err) == coopdec.ENOTFOUND && u.HasRole(coopdec.RoleEvaluator) {
+		if p, perr := s.db.EvaluationPanel(r.Context(), appID); perr == nil && coopdec.CanSeeApplicationAsEvaluator(u, p) {
+			att, err := s.db.Attachment(r.Context(), appID, attID)
+			if err == nil && (att.MessageID != 0 || att.DocumentCode == "message") {
+				return nil, coopdec.Errorf(coopdec.ENOTFOUND, "attachment.not_found")
+			}
+			return att, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Attachment(r.Context(), appID, attID)
+}
+
 // leadApplication is application for an action of the lead's members
 // only (submitting, uploading, withdrawing, answering a correction): the
 // other readers get EFORBIDDEN.

@@ -396,7 +396,7 @@ func aplReceiptCheckPath(rec coopdec.Receipt) string {
 // applicantDownload sends a file of the application to whoever may read
 // it; another organisation's reader gets 404, as for the application.
 func (s *Server) applicantDownload(w http.ResponseWriter, r *http.Request) {
-	a, _, err := s.aplLoad(r)
+	id, err := aplPathID(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -406,7 +406,7 @@ func (s *Server) applicantDownload(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	att, err := s.db.Attachment(r.Context(), a.ID, aid)
+	att, err := s.readableAttachment(r, id, aid)
 	if err != nil {
 		s.error(w, r, err)
 		return
