@@ -13,7 +13,7 @@ func (e *evalEnv) committeeReady(t *testing.T, relevance, partnership coopdec.Sc
 	t.Helper()
 	for _, as := range e.assign(t) {
 		ev := e.evaluator(as.EvaluatorID)
-		if err := e.db.ConfirmNoConflict(t.Context(), ev, as.ID); err != nil {
+		if err := e.db.ConfirmNoConflict(t.Context(), ev, as.ID, coopdec.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.db.SubmitEvaluation(t.Context(), ev, &coopdec.Evaluation{ApplicationID: e.app.ID, Scores: fullScores(8, 6)}, act(ev)); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func (db *DB) forUpdate() string {
 // its grid and its evaluators' pools, both validated (and normalised) by
 // the domain against the call. Ministry officers only; the grid no longer
 // changes once an evaluation of the call is submitted (ECONFLICT).
-func (db *DB) SetEvaluationSetup(ctx context.Context, u *coopdec.User, callID int64, g *coopdec.Grid, s *coopdec.EvaluationSetup) error {
+func (db *DB) SetEvaluationSetup(ctx context.Context, u *coopdec.User, callID int64, g *coopdec.Grid, s *coopdec.EvaluationSetup, actor coopdec.Actor) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		c, err := db.loadCall(ctx, tx, callID, true)
 		if err != nil {
@@ -83,7 +84,15 @@ func (db *DB) SetEvaluationSetup(ctx context.Context, u *coopdec.User, callID in
 			ON CONFLICT (call_id) DO UPDATE SET grid = excluded.grid, per_application = excluded.per_application,
 				divergence_bp = excluded.divergence_bp, pools = excluded.pools, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 			callID, string(grid), s.PerApplication, s.DivergenceBP, string(pools), nullID(u.ID), now)
-		return err
+		if err != nil {
+			return err
+		}
+		details := fmt.Sprintf("criteria:%d threshold:%s per_application:%d divergence_bp:%d", len(g.Criteria), g.Threshold,
+			s.PerApplication, s.DivergenceBP)
+		for _, pl := range s.Pools {
+			details += fmt.Sprintf(" pool:%d=%v/%d", int64(pl.Party), pl.EvaluatorIDs, pl.PerApplication)
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditEvaluationSetup, callSubject(callID), details)
 	})
 }
 
@@ -140,8 +149,8 @@ func (db *DB) loadSetup(ctx context.Context, q querier, callID int64, lock bool)
 }
 
 // SaveDeclaration records u's own declaration of interests, replacing the
-// previous one.
-func (db *DB) SaveDeclaration(ctx context.Context, u *coopdec.User, d *coopdec.Declaration) error {
+// previous one; the trail keeps each version.
+func (db *DB) SaveDeclaration(ctx context.Context, u *coopdec.User, d *coopdec.Declaration, actor coopdec.Actor) error {
 	if u == nil || !u.HasRole(coopdec.RoleEvaluator) {
 		return errForbidden
 	}
@@ -158,7 +167,10 @@ func (db *DB) SaveDeclaration(ctx context.Context, u *coopdec.User, d *coopdec.D
 		_, err := tx.ExecContext(ctx, `INSERT INTO evaluator_declarations (user_id, content, updated_at) VALUES ($1, $2, $3)
 			ON CONFLICT (user_id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at`,
 			u.ID, string(content), d.UpdatedAt)
-		return err
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditDeclarationSave, "user:"+strconv.FormatInt(u.ID, 10), string(content))
 	})
 }
 
@@ -502,7 +514,7 @@ const reasonMax = 2000
 // ConfirmNoConflict records that u, assigned by assignmentID, has no
 // conflict with its application (coopdec.CheckNoConflict, on u's stored
 // declaration and the lead organisation).
-func (db *DB) ConfirmNoConflict(ctx context.Context, u *coopdec.User, assignmentID int64) error {
+func (db *DB) ConfirmNoConflict(ctx context.Context, u *coopdec.User, assignmentID int64, actor coopdec.Actor) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		as, err := db.loadAssignment(ctx, tx, assignmentID, true)
 		if err != nil {
@@ -530,9 +542,15 @@ func (db *DB) ConfirmNoConflict(ctx context.Context, u *coopdec.User, assignment
 		if err := coopdec.CheckNoConflict(u, p, d, lead); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE evaluation_assignments SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL AND ended_at IS NULL`,
+		res, err := tx.ExecContext(ctx, `UPDATE evaluation_assignments SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL AND ended_at IS NULL`,
 			db.now(), as.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // already confirmed: nothing new to record
+		}
+		return db.audit(ctx, tx, actor, coopdec.AuditNoConflictConfirm, assignmentSubject(as.ID), applicationSubject(as.ApplicationID))
 	})
 }
 

@@ -32,7 +32,7 @@ func newEvalEnv(t *testing.T) *evalEnv {
 		}
 		if err := e.db.SaveDeclaration(t.Context(), u, &coopdec.Declaration{
 			Organisations: []coopdec.DeclaredOrganisation{{Name: "Cabinet " + email, Role: "consultant", Current: true}},
-		}); err != nil {
+		}, coopdec.Actor{}); err != nil {
 			t.Fatalf("SaveDeclaration: got error %v; want nil", err)
 		}
 		e.evaluators = append(e.evaluators, u)
@@ -42,7 +42,7 @@ func newEvalEnv(t *testing.T) *evalEnv {
 		{Party: coopdec.Party(e.paca.ID), EvaluatorIDs: []int64{e.evaluators[2].ID, e.evaluators[3].ID}},
 		{Party: coopdec.MinistryParty, EvaluatorIDs: []int64{e.evaluators[0].ID, e.evaluators[1].ID}},
 	}}
-	if err := e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &e.grid, &e.setup); err != nil {
+	if err := e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &e.grid, &e.setup, coopdec.Actor{}); err != nil {
 		t.Fatalf("SetEvaluationSetup: got error %v; want nil", err)
 	}
 	exec(t, e.db, `UPDATE calls SET status = $1 WHERE id = $2`, string(coopdec.CallEvaluation), e.call.ID)
@@ -148,12 +148,12 @@ func TestEvaluationSetupRoundTrip(t *testing.T) {
 	bad := evalGrid()
 	bad.Criteria[1].Weight = 0
 	badSetup := coopdec.EvaluationSetup{DivergenceBP: 20000, Pools: e.setup.Pools}
-	err = e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &bad, &badSetup)
+	err = e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &bad, &badSetup, coopdec.Actor{})
 	wantKeys(t, err, "criteria.1.weight:evaluation.grid.weight.range", "divergence_bp:assignment.divergence.range")
 	if g, _, _ := e.db.EvaluationSetup(t.Context(), e.call.ID); !reflect.DeepEqual(*g, e.grid) {
 		t.Errorf("after a refused change: got grid %+v; want %+v", *g, e.grid)
 	}
-	if err := e.db.SetEvaluationSetup(t.Context(), e.evaluators[0], e.call.ID, &e.grid, &e.setup); coopdec.ErrorCode(err) != coopdec.EFORBIDDEN {
+	if err := e.db.SetEvaluationSetup(t.Context(), e.evaluators[0], e.call.ID, &e.grid, &e.setup, coopdec.Actor{}); coopdec.ErrorCode(err) != coopdec.EFORBIDDEN {
 		t.Errorf("by an evaluator: got error %v; want EFORBIDDEN", err)
 	}
 	if _, _, err := e.db.EvaluationSetup(t.Context(), 9999); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
@@ -168,7 +168,7 @@ func TestDeclarationRoundTrip(t *testing.T) {
 		Organisations: []coopdec.DeclaredOrganisation{{OrganisationID: e.stEtienne.ID, Name: "Saint-Étienne", Role: "agent", Current: false}},
 		Links:         []coopdec.InterestLink{{Description: "Conjoint élu à Lyon", OrganisationIDs: []int64{e.lyon.ID}}},
 	}
-	if err := e.db.SaveDeclaration(t.Context(), u, d); err != nil {
+	if err := e.db.SaveDeclaration(t.Context(), u, d, coopdec.Actor{}); err != nil {
 		t.Fatalf("SaveDeclaration: got error %v; want nil", err)
 	}
 	got, err := e.db.Declaration(t.Context(), u.ID)
@@ -178,7 +178,7 @@ func TestDeclarationRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, d) {
 		t.Errorf("got %+v; want %+v", got, d)
 	}
-	if err := e.db.SaveDeclaration(t.Context(), e.lyonMember, &coopdec.Declaration{}); coopdec.ErrorCode(err) != coopdec.EFORBIDDEN {
+	if err := e.db.SaveDeclaration(t.Context(), e.lyonMember, &coopdec.Declaration{}, coopdec.Actor{}); coopdec.ErrorCode(err) != coopdec.EFORBIDDEN {
 		t.Errorf("by a non-evaluator: got error %v; want EFORBIDDEN", err)
 	}
 	if _, err := e.db.Declaration(t.Context(), e.lyonMember.ID); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
@@ -278,13 +278,20 @@ func TestEvaluationLifecycle(t *testing.T) {
 	if err := e.db.SaveEvaluation(t.Context(), ev1, draft); coopdec.ErrorCode(err) != coopdec.ECONFLICT {
 		t.Fatalf("before confirming: got error %v; want ECONFLICT", err)
 	}
-	if err := e.db.ConfirmNoConflict(t.Context(), ev1, list[0].ID); err != nil {
+	if err := e.db.ConfirmNoConflict(t.Context(), ev1, list[0].ID, coopdec.Actor{}); err != nil {
 		t.Fatalf("ConfirmNoConflict: got error %v; want nil", err)
 	}
-	if err := e.db.ConfirmNoConflict(t.Context(), ev1, list[0].ID); coopdec.ErrorCode(err) != coopdec.ECONFLICT {
+	// The set-up, the four declarations and the confirmation are in the
+	// trail, each once.
+	for action, want := range map[string]int{coopdec.AuditEvaluationSetup: 1, coopdec.AuditDeclarationSave: 4, coopdec.AuditNoConflictConfirm: 1} {
+		if got := auditCount(t, e.db, action); got != want {
+			t.Errorf("audit %s: got %d events; want %d", action, got, want)
+		}
+	}
+	if err := e.db.ConfirmNoConflict(t.Context(), ev1, list[0].ID, coopdec.Actor{}); coopdec.ErrorCode(err) != coopdec.ECONFLICT {
 		t.Errorf("confirmed twice: got error %v; want ECONFLICT", err)
 	}
-	if err := e.db.ConfirmNoConflict(t.Context(), ev1, list[1].ID); coopdec.ErrorCode(err) != coopdec.EFORBIDDEN {
+	if err := e.db.ConfirmNoConflict(t.Context(), ev1, list[1].ID, coopdec.Actor{}); coopdec.ErrorCode(err) != coopdec.EFORBIDDEN {
 		t.Errorf("another's assignment: got error %v; want EFORBIDDEN", err)
 	}
 	if err := e.db.SaveEvaluation(t.Context(), ev1, draft); err != nil {
@@ -315,11 +322,11 @@ func TestEvaluationLifecycle(t *testing.T) {
 	}
 	changed := evalGrid()
 	changed.Criteria[0].Weight = 3
-	if err := e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &changed, &e.setup); coopdec.ErrorCode(err) != coopdec.ECONFLICT {
+	if err := e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &changed, &e.setup, coopdec.Actor{}); coopdec.ErrorCode(err) != coopdec.ECONFLICT {
 		t.Errorf("grid change after a submission: got error %v; want ECONFLICT", err)
 	}
 	same := evalGrid()
-	if err := e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &same, &e.setup); err != nil {
+	if err := e.db.SetEvaluationSetup(t.Context(), e.officer, e.call.ID, &same, &e.setup, coopdec.Actor{}); err != nil {
 		t.Errorf("same grid after a submission: got error %v; want nil", err)
 	}
 
@@ -348,7 +355,7 @@ func TestEvaluationLifecycle(t *testing.T) {
 	if err := e.db.RecordConsensus(t.Context(), e.officer, consensus, act(e.officer)); coopdec.ErrorCode(err) != coopdec.ECONFLICT {
 		t.Errorf("consensus with one evaluation pending: got error %v; want ECONFLICT", err)
 	}
-	if err := e.db.ConfirmNoConflict(t.Context(), ev2, list[1].ID); err != nil {
+	if err := e.db.ConfirmNoConflict(t.Context(), ev2, list[1].ID, coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.db.SubmitEvaluation(t.Context(), ev2, &coopdec.Evaluation{ApplicationID: e.app.ID, Scores: fullScores(5, 4)}, act(ev2)); err != nil {
@@ -383,7 +390,7 @@ func TestSubmitEvaluationRace(t *testing.T) {
 	e := newEvalEnv(t)
 	list := e.assign(t)
 	ev := e.evaluator(list[0].EvaluatorID)
-	if err := e.db.ConfirmNoConflict(t.Context(), ev, list[0].ID); err != nil {
+	if err := e.db.ConfirmNoConflict(t.Context(), ev, list[0].ID, coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8

@@ -20,7 +20,7 @@ func TestEvaluatorAssignments(t *testing.T) {
 		t.Fatalf("got %+v (total %d); want assignment %d in call %d without evaluation", got, page.Total, as.ID, e.call.ID)
 	}
 
-	if err := e.db.ConfirmNoConflict(t.Context(), u, as.ID); err != nil {
+	if err := e.db.ConfirmNoConflict(t.Context(), u, as.ID, coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.db.SaveEvaluation(t.Context(), u, &coopdec.Evaluation{ApplicationID: e.app.ID, Scores: fullScores(8, 6)[:1]}); err != nil {

@@ -120,7 +120,7 @@ func (s *Server) apiDeclarationPut(w http.ResponseWriter, r *http.Request) {
 		d.Links = append(d.Links, coopdec.InterestLink{Description: l.Description, OrganisationIDs: l.OrganisationIDs})
 	}
 	u := currentUser(r)
-	if err := s.saveDeclaration(r.Context(), u, d, nil); err != nil {
+	if err := s.saveDeclaration(r, u, d, nil); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -335,7 +335,7 @@ func (s *Server) apiAssignmentConfirm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.db.ConfirmNoConflict(r.Context(), currentUser(r), ec.as.ID); err != nil {
+	if err := s.db.ConfirmNoConflict(r.Context(), currentUser(r), ec.as.ID, actor(r)); err != nil {
 		s.error(w, r, err)
 		return
 	}

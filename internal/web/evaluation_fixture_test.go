@@ -37,7 +37,7 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	for _, email := range []string{"eval.paris@example.org", "eval.nantes@example.org", "eval.rosario@example.org", "eval.cordoba@example.org"} {
 		u := e.user(email, coopdec.RoleEvaluator)
 		if err := e.db.SaveDeclaration(ctx, u, &coopdec.Declaration{EvaluatorID: u.ID,
-			Organisations: []coopdec.DeclaredOrganisation{{Name: "Université " + email[5:10], Role: "enseignant", Current: true}}}); err != nil {
+			Organisations: []coopdec.DeclaredOrganisation{{Name: "Université " + email[5:10], Role: "enseignant", Current: true}}}, coopdec.Actor{}); err != nil {
 			t.Fatalf("SaveDeclaration %s: %v", email, err)
 		}
 		f.evaluators = append(f.evaluators, u)
@@ -73,7 +73,7 @@ func newEvalFixture(t *testing.T) *evalFixture {
 		{Party: coopdec.MinistryParty, EvaluatorIDs: []int64{f.evaluators[0].ID, f.evaluators[1].ID}},
 		{Party: coopdec.Party(f.argentina.ID), EvaluatorIDs: []int64{f.evaluators[2].ID, f.evaluators[3].ID}},
 	}}
-	if err := e.db.SetEvaluationSetup(ctx, f.account(f.officer), f.call.ID, &f.grid, &f.setup); err != nil {
+	if err := e.db.SetEvaluationSetup(ctx, f.account(f.officer), f.call.ID, &f.grid, &f.setup, coopdec.Actor{}); err != nil {
 		t.Fatalf("SetEvaluationSetup: %v", err)
 	}
 	f.call = f.reloadCall()
@@ -116,7 +116,7 @@ func (f *evalFixture) evaluate(a coopdec.Assignment, relevance, partnership coop
 	t.Helper()
 	ctx := context.Background()
 	u := f.account(&coopdec.User{ID: a.EvaluatorID})
-	if err := f.e.db.ConfirmNoConflict(ctx, u, a.ID); err != nil {
+	if err := f.e.db.ConfirmNoConflict(ctx, u, a.ID, coopdec.Actor{}); err != nil {
 		t.Fatalf("ConfirmNoConflict: %v", err)
 	}
 	ev := &coopdec.Evaluation{ApplicationID: a.ApplicationID, EvaluatorID: u.ID, Comment: "Projet solide.",

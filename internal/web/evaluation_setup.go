@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -293,20 +292,10 @@ func (s *Server) runAssignment(r *http.Request, c *coopdec.Call, app *coopdec.Ap
 	return plan.Assignments, nil
 }
 
-// saveSetup stores c's grid and set-up as the reader, and records the
-// change in the audit trail.
+// saveSetup stores c's grid and set-up as the reader; the storage records
+// the change in the audit trail.
 func (s *Server) saveSetup(r *http.Request, c *coopdec.Call, g *coopdec.Grid, setup *coopdec.EvaluationSetup) error {
-	if err := s.db.SetEvaluationSetup(r.Context(), currentUser(r), c.ID, g, setup); err != nil {
-		return err
-	}
-	details := fmt.Sprintf("criteria:%d threshold:%s per_application:%d divergence_bp:%d", len(g.Criteria), g.Threshold,
-		setup.PerApplication, setup.DivergenceBP)
-	for _, pl := range setup.Pools {
-		details += fmt.Sprintf(" pool:%d=%v/%d", int64(pl.Party), pl.EvaluatorIDs, pl.PerApplication)
-	}
-	// SetEvaluationSetup keeps no trail of its own: the change is recorded
-	// here, right after it is stored.
-	return s.db.Audit(r.Context(), actor(r), coopdec.AuditEvaluationSetup, "call:"+strconv.FormatInt(c.ID, 10), details)
+	return s.db.SetEvaluationSetup(r.Context(), currentUser(r), c.ID, g, setup, actor(r))
 }
 
 // extraEvaluator adds one evaluator to a divergent application

@@ -291,7 +291,8 @@ func (s *Server) checkDeclaredOrganisations(ctx context.Context, d *coopdec.Decl
 // saveDeclaration checks and stores u's declaration: the form's own
 // errors, the registered organisations, then the domain's rules, all
 // reported together.
-func (s *Server) saveDeclaration(ctx context.Context, u *coopdec.User, d *coopdec.Declaration, formErrs coopdec.Errors) error {
+func (s *Server) saveDeclaration(r *http.Request, u *coopdec.User, d *coopdec.Declaration, formErrs coopdec.Errors) error {
+	ctx := r.Context()
 	_, orgErrs, err := s.checkDeclaredOrganisations(ctx, d)
 	if err != nil {
 		return err
@@ -314,5 +315,5 @@ func (s *Server) saveDeclaration(ctx context.Context, u *coopdec.User, d *coopde
 	if err := s.placeOffices(ctx, d); err != nil {
 		return err
 	}
-	return s.db.SaveDeclaration(ctx, u, d)
+	return s.db.SaveDeclaration(ctx, u, d, actor(r))
 }

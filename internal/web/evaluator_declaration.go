@@ -109,7 +109,7 @@ func (s *Server) evaluatorDeclarationSave(w http.ResponseWriter, r *http.Request
 	orgs, offices, links := declarationForm(r.PostForm)
 	d, formErrs := declarationOf(orgs, offices, links)
 	u := currentUser(r)
-	err := s.saveDeclaration(r.Context(), u, d, formErrs)
+	err := s.saveDeclaration(r, u, d, formErrs)
 	if err == nil {
 		http.Redirect(w, r, "/evaluateur/declaration?ok=saved", http.StatusSeeOther)
 		return

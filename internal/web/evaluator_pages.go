@@ -405,7 +405,7 @@ func (s *Server) evaluatorConfirm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.db.ConfirmNoConflict(r.Context(), currentUser(r), ec.as.ID); err != nil {
+	if err := s.db.ConfirmNoConflict(r.Context(), currentUser(r), ec.as.ID, actor(r)); err != nil {
 		s.caseError(w, r, ec, url.Values{}, err)
 		return
 	}
