@@ -155,11 +155,21 @@ func listApprovals(ctx context.Context, q querier, decisionID int64) ([]coopdec.
 // the domain's error is returned and nothing is recorded, the approval
 // included.
 func (db *DB) RecordApproval(ctx context.Context, u *coopdec.User, decisionID int64, ap *coopdec.Approval, actor coopdec.Actor) (coopdec.DecisionStatus, error) {
+	return db.RecordApprovalNotify(ctx, nil, u, decisionID, ap, actor, nil)
+}
+
+// RecordApprovalNotify is RecordApproval that, when the answer makes the
+// decision final, also records its publication (the instant its
+// applicants are notified, from which their review window runs) and
+// enqueues through e, in the same transaction, the jobs notify returns for
+// the notice of the decision (nil: none).
+func (db *DB) RecordApprovalNotify(ctx context.Context, e Enqueuer, u *coopdec.User, decisionID int64, ap *coopdec.Approval,
+	actor coopdec.Actor, notify func(n *DecisionNotice) []Job) (coopdec.DecisionStatus, error) {
 	if u == nil || ap == nil {
 		return "", coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
 	}
 	var state coopdec.DecisionStatus
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
 		d, _, err := db.loadDecision(ctx, tx, decisionID, true)
 		if err != nil {
 			return err
@@ -204,6 +214,18 @@ func (db *DB) RecordApproval(ctx context.Context, u *coopdec.User, decisionID in
 		if state == coopdec.DecisionFinal {
 			if err := db.commitDecision(ctx, tx, c, d, u.ID, actor, now); err != nil {
 				return err
+			}
+			if err := db.publishDecision(ctx, tx, c, d, u.ID, actor, now); err != nil {
+				return err
+			}
+			if notify != nil {
+				n, err := db.decisionNotice(ctx, tx, c, d, now)
+				if err != nil {
+					return err
+				}
+				if err := enqueue(notify(n)...); err != nil {
+					return err
+				}
 			}
 		}
 		if state != coopdec.DecisionPending {

@@ -98,6 +98,8 @@ type aplPageData struct {
 	Open           *aplCorrectionRow // the open request the reader may answer
 	MessagesCount  int
 	MessagesUnread bool
+
+	Result *aplResult // the decision on the application, once published
 }
 
 // aplCountryChoice is a country offered in a list of checkboxes.
@@ -534,6 +536,11 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 		d.MessagesCount = page.Total
 	}
 	d.SubmitKey = aplSubmitKey()
+	if a.Status != coopdec.ApplicationDraft {
+		if d.Result, err = s.applicationResultView(ctx, lang, u, a, c, now); err != nil {
+			return nil, nil, err
+		}
+	}
 
 	v := s.newView(r, "", d)
 	v.Title = d.Title

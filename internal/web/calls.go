@@ -351,6 +351,8 @@ type callShowData struct {
 	Transitions  []coopdec.CallStatus
 	Themes       []string
 	DecisionRule string
+	// Selected lists the projects of the final decision, once published.
+	Selected *selectedProjects
 	// Applying: whether the reader may start an application (and for which
 	// of their authorities), their applications to the call, and whether
 	// they may list the call's applications.
@@ -469,6 +471,9 @@ func (s *Server) callShowView(r *http.Request, c *coopdec.Call) (*view, error) {
 		}
 	}
 	d.Deadline, d.Left = newInstant(c.Deadline), s.timeLeft(lang, c.Deadline, now)
+	if d.Selected, err = s.selectedProjects(ctx, lang, c); err != nil {
+		return nil, err
+	}
 
 	amendments, err := s.db.CallAmendments(ctx, c.ID)
 	if err != nil {
