@@ -131,7 +131,10 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 		}
 	}
 	if opt.Blobs != nil {
-		return loadApplications(ctx, db, opt.Blobs, ids)
+		if err := loadApplications(ctx, db, opt.Blobs, ids); err != nil {
+			return err
+		}
+		return loadEvaluation(ctx, db, opt.Blobs, ids)
 	}
 	return nil
 }
