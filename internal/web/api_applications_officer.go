@@ -10,25 +10,11 @@ import (
 // administrators for every call, co-managers for the calls they run. Drafts
 // are never listed: only what was submitted (and what was withdrawn after).
 
-// apiManagedCall loads the call of the path for those who may list its
-// applications: a call its reader may not see is not found; a call seen by
-// someone who does not handle it is forbidden.
-func (s *Server) apiManagedCall(r *http.Request) (*coopdec.Call, error) {
-	c, err := s.viewableCall(r)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanListCallApplications(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
-	}
-	return c, nil
-}
-
 // apiOfficerStatuses are the statuses an officer's list may filter on.
 var apiOfficerStatuses = []coopdec.ApplicationStatus{coopdec.ApplicationSubmitted, coopdec.ApplicationWithdrawn}
 
 func (s *Server) apiCallApplications(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiManagedCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanListCallApplications)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -51,7 +37,7 @@ func (s *Server) applicationExportRoute(mux *http.ServeMux) {
 // select, all of them, as a CSV (UTF-8 with a byte-order mark and ";") or
 // XLSX file.
 func (s *Server) apiCallApplicationsExport(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiManagedCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanListCallApplications)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -143,7 +143,7 @@ type apiFundingLineDoc struct {
 }
 
 func (s *Server) apiFundingLine(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiCommitteeCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -221,7 +221,7 @@ type apiAdjustmentDoc struct {
 }
 
 func (s *Server) apiAdjustmentCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiCommitteeCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -272,7 +272,7 @@ func (in apiSessionInput) session() *coopdec.CommitteeSession {
 }
 
 func (s *Server) apiCommitteeSessions(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiCommitteeCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -292,7 +292,7 @@ func (s *Server) apiCommitteeSessions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCommitteeSessionCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiCommitteeCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -383,7 +383,7 @@ type apiSentDecision struct {
 }
 
 func (s *Server) apiDecisionSend(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiCommitteeCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return

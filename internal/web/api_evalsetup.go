@@ -119,7 +119,7 @@ func (req *apiSetupRequest) grid() (*coopdec.Grid, *coopdec.EvaluationSetup, err
 }
 
 func (s *Server) apiEvalSetup(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiEvalCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -133,7 +133,7 @@ func (s *Server) apiEvalSetup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEvalSetupPut(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiEvalCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -192,7 +192,7 @@ type apiAdmissibilityItem struct {
 }
 
 func (s *Server) apiAdmissibilityList(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiEvalCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -309,7 +309,7 @@ type apiAssignmentListDoc struct {
 }
 
 func (s *Server) apiAssignmentList(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiEvalCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -416,7 +416,7 @@ func (s *Server) apiWriteCreated(w http.ResponseWriter, r *http.Request, made []
 }
 
 func (s *Server) apiAssignmentRun(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiEvalCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -449,23 +449,9 @@ type apiReassignRequest struct {
 }
 
 func (s *Server) apiReassign(w http.ResponseWriter, r *http.Request) {
-	id, err := apiPathID(r, "id", "assignment.not_found")
+	as, _, err := s.managedAssignment(r)
 	if err != nil {
 		s.error(w, r, err)
-		return
-	}
-	as, callID, err := s.db.AssignmentWithCall(r.Context(), id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	c, err := s.evalCallByID(r, callID)
-	if err != nil {
-		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "assignment.not_found"))
-		return
-	}
-	if !coopdec.CanManageAssignments(currentUser(r), c) {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))
 		return
 	}
 	var req apiReassignRequest

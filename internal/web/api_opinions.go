@@ -56,19 +56,6 @@ func (s *Server) apiOpinionDocs(recs []sqldb.OpinionRecord) []apiOpinionRequestD
 	return out
 }
 
-// apiOpinionCall loads the call of the path for its managers: a call the
-// reader may not see is not found, one they see but do not run forbidden.
-func (s *Server) apiOpinionCall(r *http.Request) (*coopdec.Call, error) {
-	c, err := s.viewableCall(r)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanRequestOpinion(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
-	}
-	return c, nil
-}
-
 // apiOpinionQuery reads state, page and per_page.
 func apiOpinionQuery(r *http.Request) (coopdec.OpinionState, coopdec.Page, error) {
 	q := r.URL.Query()
@@ -82,7 +69,7 @@ func apiOpinionQuery(r *http.Request) (coopdec.OpinionState, coopdec.Page, error
 }
 
 func (s *Server) apiCallOpinionRequests(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiOpinionCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRequestOpinion)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -108,7 +95,7 @@ type apiOpinionRequestBody struct {
 }
 
 func (s *Server) apiCallOpinionRequestCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.apiOpinionCall(r)
+	c, err := s.apiCallFor(r, coopdec.CanRequestOpinion)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -22,7 +22,7 @@ const exportPageSize = 100
 // .xlsx with the applications the list's filters select, all of them.
 func (s *Server) officerApplicationExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := s.managedCall(r)
+		c, err := s.pageCall(r, coopdec.CanListCallApplications)
 		if err != nil {
 			s.error(w, r, err)
 			return

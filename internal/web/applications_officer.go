@@ -39,24 +39,6 @@ func (s *Server) officerApplicationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /recepisses/verification", s.receiptCheck)
 }
 
-// managedCall loads the call of the path for those who handle its
-// applications: officers, administrators and its co-managers. Anyone else
-// is told it does not exist, as a co-manager is of another's calls.
-func (s *Server) managedCall(r *http.Request) (*coopdec.Call, error) {
-	id, err := apiPathID(r, "id", "call.not_found")
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.db.Call(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanListCallApplications(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
-	}
-	return c, nil
-}
-
 // applicationFilterKeys are the query parameters of the list's filters,
 // which its export links keep.
 var applicationFilterKeys = []string{"status", "country", "theme", "eligible", "q"}
@@ -135,7 +117,7 @@ type officerListRow struct {
 // officerApplicationList lists a call's submitted applications for those
 // who run it, filtered by a GET form whose URL can be shared.
 func (s *Server) officerApplicationList(w http.ResponseWriter, r *http.Request) {
-	c, err := s.managedCall(r)
+	c, err := s.pageCall(r, coopdec.CanListCallApplications)
 	if err != nil {
 		s.error(w, r, err)
 		return

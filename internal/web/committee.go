@@ -37,37 +37,6 @@ func (s *Server) committeeRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/calls/{id}/decisions", s.requireUser(s.apiDecisionSend))
 }
 
-// committeeCall loads the call of the path for those who run its
-// committee (coopdec.CanRunCommittee); anyone else is told it does not
-// exist, as a co-manager is of another's calls.
-func (s *Server) committeeCall(r *http.Request) (*coopdec.Call, error) {
-	id, err := apiPathID(r, "id", "call.not_found")
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.db.Call(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanRunCommittee(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
-	}
-	return c, nil
-}
-
-// apiCommitteeCall is committeeCall for the API: a call its reader may see
-// but whose committee they do not run is forbidden.
-func (s *Server) apiCommitteeCall(r *http.Request) (*coopdec.Call, error) {
-	c, err := s.viewableCall(r)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanRunCommittee(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
-	}
-	return c, nil
-}
-
 // committeeApplication loads the application of the path, submitted, for
 // those who run its call's committee; anyone else gets ENOTFOUND, or
 // EFORBIDDEN through the API when they may see the call.

@@ -84,7 +84,7 @@ type rejectionRow struct {
 }
 
 func (s *Server) committeePage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.committeeCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -237,7 +237,7 @@ func committeeLineRow(st *committeeState, e *coopdec.LineEntry, lang string, t f
 // committeeAdjust records the committee's adjustment of one application's
 // amount, with its justification.
 func (s *Server) committeeAdjust(w http.ResponseWriter, r *http.Request) {
-	c, err := s.committeeCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -276,7 +276,7 @@ func (s *Server) committeeAdjust(w http.ResponseWriter, r *http.Request) {
 // committeeDecision sends the funding line to the parties: the call's
 // first decision, or the next version of the decision a party rejected.
 func (s *Server) committeeDecision(w http.ResponseWriter, r *http.Request) {
-	c, err := s.committeeCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return

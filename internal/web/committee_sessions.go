@@ -56,7 +56,7 @@ func validSession(s *coopdec.CommitteeSession, parseErr error) error {
 // committeeSessionCreate records a committee session from the committee
 // page's form.
 func (s *Server) committeeSessionCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.committeeCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) committeeSessionOf(r *http.Request, c *coopdec.Call) (*coopdec.
 }
 
 func (s *Server) committeeSessionPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.committeeCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -143,7 +143,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, c *coopde
 // committeeSessionUpdate records a session's new date, participants and
 // minutes, until the call's decision is final.
 func (s *Server) committeeSessionUpdate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.committeeCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return

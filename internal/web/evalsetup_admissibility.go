@@ -39,7 +39,7 @@ type admissibilityRow struct {
 func (r admissibilityRow) ReasonField() string { return "reason-" + strconv.FormatInt(r.ID, 10) }
 
 func (s *Server) admissibilityPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.evalCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -160,7 +160,7 @@ func (s *Server) admissibilityRecord(w http.ResponseWriter, r *http.Request) {
 // admissibilityConfirmAll confirms, in one go, every automatic result
 // that finds an application eligible and that no officer has decided on.
 func (s *Server) admissibilityConfirmAll(w http.ResponseWriter, r *http.Request) {
-	c, err := s.evalCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return

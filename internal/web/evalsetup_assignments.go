@@ -60,7 +60,7 @@ type assignmentLoad struct {
 func (a assignmentRow) Field(name string) string { return name + "-" + strconv.FormatInt(a.ID, 10) }
 
 func (s *Server) assignmentsPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.evalCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -256,7 +256,7 @@ func assignmentsURL(c *coopdec.Call, ok string, n int) string {
 // assignmentsRun runs the automatic assignment of the call's admissible
 // applications.
 func (s *Server) assignmentsRun(w http.ResponseWriter, r *http.Request) {
-	c, err := s.evalCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -274,26 +274,35 @@ func (s *Server) assignmentsRun(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, assignmentsURL(c, "assigned", len(made)), http.StatusSeeOther)
 }
 
-// assignmentReassign gives an application to another evaluator, with the
-// officer's reason.
-func (s *Server) assignmentReassign(w http.ResponseWriter, r *http.Request) {
+// managedAssignment loads the assignment of the path and its call for the
+// officers who manage the call's assignments: those who do not run the
+// call are told the assignment does not exist, its co-managers that they
+// may not change it.
+func (s *Server) managedAssignment(r *http.Request) (*coopdec.Assignment, *coopdec.Call, error) {
 	id, err := apiPathID(r, "id", "assignment.not_found")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, nil, err
 	}
 	as, callID, err := s.db.AssignmentWithCall(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, nil, err
 	}
-	c, err := s.evalCallByID(r, callID)
+	c, err := s.pageCallByID(r, callID, coopdec.CanRunCommittee)
 	if err != nil {
-		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "assignment.not_found"))
-		return
+		return nil, nil, coopdec.Errorf(coopdec.ENOTFOUND, "assignment.not_found")
 	}
 	if !coopdec.CanManageAssignments(currentUser(r), c) {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))
+		return nil, nil, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
+	}
+	return as, c, nil
+}
+
+// assignmentReassign gives an application to another evaluator, with the
+// officer's reason.
+func (s *Server) assignmentReassign(w http.ResponseWriter, r *http.Request) {
+	as, c, err := s.managedAssignment(r)
+	if err != nil {
+		s.error(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {

@@ -91,7 +91,7 @@ func (c setupCriterion) TextField(lang, name string) string {
 func (p setupPool) Field(name string) string { return fmt.Sprintf("pools.%d.%s", p.Index, name) }
 
 func (s *Server) evalSetupPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.evalCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -232,7 +232,7 @@ func (d *setupData) TieField(i int) string { return "tie_breaks." + strconv.Itoa
 // evalSetupSave saves the set-up, or runs the evaluator search of the
 // form without saving (action=search).
 func (s *Server) evalSetupSave(w http.ResponseWriter, r *http.Request) {
-	c, err := s.evalCall(r)
+	c, err := s.pageCall(r, coopdec.CanRunCommittee)
 	if err != nil {
 		s.error(w, r, err)
 		return

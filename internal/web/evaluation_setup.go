@@ -40,41 +40,6 @@ func (s *Server) evaluationSetupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/evaluators", s.requireUser(s.apiEvaluators))
 }
 
-// evalCall loads the call of the path for the pages, for those who run its
-// evaluation: officers and its co-managers. Anyone else is told it does
-// not exist, as a co-manager is of another's calls.
-func (s *Server) evalCall(r *http.Request) (*coopdec.Call, error) {
-	id, err := apiPathID(r, "id", "call.not_found")
-	if err != nil {
-		return nil, err
-	}
-	return s.evalCallByID(r, id)
-}
-
-func (s *Server) evalCallByID(r *http.Request, id int64) (*coopdec.Call, error) {
-	c, err := s.db.Call(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanRunCommittee(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.ENOTFOUND, "call.not_found")
-	}
-	return c, nil
-}
-
-// apiEvalCall is evalCall for the API: a call its reader may not see is
-// not found, one seen by someone who does not run it is forbidden.
-func (s *Server) apiEvalCall(r *http.Request) (*coopdec.Call, error) {
-	c, err := s.viewableCall(r)
-	if err != nil {
-		return nil, err
-	}
-	if !coopdec.CanRunCommittee(currentUser(r), c) {
-		return nil, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
-	}
-	return c, nil
-}
-
 // evalApplication loads the application of the path and its call for
 // those who run the call's evaluation; anyone else gets deniedCode.
 func (s *Server) evalApplication(r *http.Request, deniedCode string) (*coopdec.Application, *coopdec.Call, error) {

@@ -55,7 +55,7 @@ type opinionCell struct {
 }
 
 func (s *Server) opinionCallPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.managedCall(r)
+	c, err := s.pageCall(r, coopdec.CanListCallApplications)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -172,7 +172,7 @@ func opinionBatchFromForm(callID int64, f url.Values) (*sqldb.OpinionBatch, coop
 // opinionCallRequest asks the embassies for their opinion; their staff are
 // told by email, in the same transaction.
 func (s *Server) opinionCallRequest(w http.ResponseWriter, r *http.Request) {
-	c, err := s.managedCall(r)
+	c, err := s.pageCall(r, coopdec.CanListCallApplications)
 	if err != nil {
 		s.error(w, r, err)
 		return
