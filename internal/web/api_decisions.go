@@ -328,23 +328,9 @@ func (s *Server) apiCallReviews(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiReviewOutcome(w http.ResponseWriter, r *http.Request) {
-	id, err := apiPathID(r, "id", "review.not_found")
+	it, _, err := s.decidableReview(r)
 	if err != nil {
 		s.error(w, r, err)
-		return
-	}
-	it, err := s.db.Review(r.Context(), id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	c, err := s.db.Call(r.Context(), it.CallID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if !coopdec.CanDecideReview(currentUser(r), c) {
-		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "review.not_found"))
 		return
 	}
 	var req struct {
@@ -355,7 +341,7 @@ func (s *Server) apiReviewOutcome(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	rv, err := s.db.DecideReview(r.Context(), s.jobs, currentUser(r), id, coopdec.ReviewOutcome(req.Outcome), req.Comment,
+	rv, err := s.db.DecideReview(r.Context(), s.jobs, currentUser(r), it.ID, coopdec.ReviewOutcome(req.Outcome), req.Comment,
 		actor(r), s.reviewOutcomeMails)
 	if err != nil {
 		s.error(w, r, renameField(err, "outcome_comment", "comment"))

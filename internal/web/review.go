@@ -212,37 +212,44 @@ func (s *Server) renderReviewList(w http.ResponseWriter, r *http.Request, status
 	s.render(w, r, status, "review_list", v)
 }
 
-// reviewOutcomePost records the outcome of a review request.
-func (s *Server) reviewOutcomePost(w http.ResponseWriter, r *http.Request) {
+// decidableReview loads the review request of the path and its call for
+// those who decide it; anyone else is told it does not exist.
+func (s *Server) decidableReview(r *http.Request) (*sqldb.ReviewItem, *coopdec.Call, error) {
 	id, err := apiPathID(r, "id", "review.not_found")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, nil, err
 	}
 	it, err := s.db.Review(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, nil, err
 	}
 	c, err := s.db.Call(r.Context(), it.CallID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, nil, err
 	}
 	if !coopdec.CanDecideReview(currentUser(r), c) {
-		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "review.not_found"))
+		return nil, nil, coopdec.Errorf(coopdec.ENOTFOUND, "review.not_found")
+	}
+	return it, c, nil
+}
+
+// reviewOutcomePost records the outcome of a review request.
+func (s *Server) reviewOutcomePost(w http.ResponseWriter, r *http.Request) {
+	it, c, err := s.decidableReview(r)
+	if err != nil {
+		s.error(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
 		s.error(w, r, coopdec.Errorf(coopdec.EINVALID, "error.form"))
 		return
 	}
-	_, err = s.db.DecideReview(r.Context(), s.jobs, currentUser(r), id, coopdec.ReviewOutcome(r.PostForm.Get("outcome")),
+	_, err = s.db.DecideReview(r.Context(), s.jobs, currentUser(r), it.ID, coopdec.ReviewOutcome(r.PostForm.Get("outcome")),
 		r.PostForm.Get("outcome_comment"), actor(r), s.reviewOutcomeMails)
 	if err != nil {
 		st := statusOf(coopdec.ErrorCode(err))
 		if st == http.StatusUnprocessableEntity || st == http.StatusConflict {
-			s.renderReviewList(w, r, st, c, id, err)
+			s.renderReviewList(w, r, st, c, it.ID, err)
 			return
 		}
 		s.error(w, r, err)
