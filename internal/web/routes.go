@@ -113,6 +113,10 @@ func (s *Server) routes() http.Handler {
 	s.opinionRoutes(mux)
 	s.committeeRoutes(mux)
 	s.decisionRoutes(mux)
+	// PACT2: labels, missions, country pages.
+	s.labelRoutes(mux)
+	s.missionRoutes(mux)
+	s.countryRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "error.not_found"))
 	})
