@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -242,5 +241,3 @@ func (s *Server) funderEnvelopesPage(w http.ResponseWriter, r *http.Request) {
 	d.Chart = newEnvelopeChart(v.T("envelope.chart.funder_label", org.Name), rows)
 	s.render(w, r, http.StatusOK, "envelope_funder", v)
 }
-
-func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -423,6 +423,9 @@ func TestReassignmentNeedsReasonAndIsAudited(t *testing.T) {
 	}
 	// An evaluator outside the pools is refused.
 	b = f.postStatus(officer, path, url.Values{"to_evaluator_id": {strconv.FormatInt(f.outsider.ID, 10)}, "reason": {"Indisponible."}}, http.StatusConflict)
+	if !strings.Contains(b, "ne figure dans aucun vivier") {
+		t.Errorf("reassignment to an evaluator outside the pools: the refusal is not explained")
+	}
 	f.postStatus(f.as(f.argentinaUser), path, url.Values{"to_evaluator_id": {strconv.FormatInt(to.ID, 10)}, "reason": {"Indisponible."}}, http.StatusForbidden)
 	f.postStatus(f.as(f.indiaUser), path, url.Values{"to_evaluator_id": {strconv.FormatInt(to.ID, 10)}, "reason": {"Indisponible."}}, http.StatusNotFound)
 
