@@ -186,6 +186,8 @@ func LocalizeArgs(lang string, args []any, orgName func(id int64) string) []any 
 			out[i] = eligThemeName(lang, string(v))
 		case Score:
 			out[i] = FormatScore(lang, v)
+		case MatchCountryArg:
+			out[i] = Country{Code: string(v)}.Name(lang)
 		default:
 			out[i] = a
 		}
