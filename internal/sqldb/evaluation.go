@@ -203,8 +203,21 @@ func loadDeclaration(ctx context.Context, q querier, userID int64) (*coopdec.Dec
 // the party given; an evaluator who is or was on an application cannot be
 // given it again (ECONFLICT). All or nothing.
 func (db *DB) CreateAssignments(ctx context.Context, u *coopdec.User, callID int64, plan *coopdec.AssignmentPlan, reason string, actor coopdec.Actor) error {
+	return db.CreateAssignmentsNotify(ctx, nil, u, callID, plan, reason, actor, nil)
+}
+
+// AssignmentNotice builds the emails that tell evaluators of the
+// assignments just made: made lists them, evaluators has the contacts of
+// their evaluators (disabled accounts left out) and apps their
+// applications, both by ID.
+type AssignmentNotice func(made []coopdec.Assignment, evaluators map[int64]DraftHolder, apps map[int64]*coopdec.Application) []Job
+
+// CreateAssignmentsNotify is CreateAssignments, which also enqueues
+// through e the jobs notify builds (nil: none) in the same transaction.
+func (db *DB) CreateAssignmentsNotify(ctx context.Context, e Enqueuer, u *coopdec.User, callID int64, plan *coopdec.AssignmentPlan,
+	reason string, actor coopdec.Actor, notify AssignmentNotice) error {
 	reason = strings.TrimSpace(reason)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
 		c, err := db.loadCall(ctx, tx, callID, false)
 		if err != nil {
 			return err
@@ -243,8 +256,42 @@ func (db *DB) CreateAssignments(ctx context.Context, u *coopdec.User, callID int
 				return err
 			}
 		}
-		return nil
+		return notifyAssignments(ctx, db, tx, enqueue, plan.Assignments, notify)
 	})
+}
+
+// notifyAssignments enqueues the jobs notify builds for made, with the
+// contacts and applications it needs read in tx.
+func notifyAssignments(ctx context.Context, db *DB, tx *sql.Tx, enqueue func(...Job) error, made []coopdec.Assignment,
+	notify AssignmentNotice) error {
+	if notify == nil || len(made) == 0 {
+		return nil
+	}
+	evaluators := map[int64]DraftHolder{}
+	apps := map[int64]*coopdec.Application{}
+	for _, as := range made {
+		if _, ok := apps[as.ApplicationID]; !ok {
+			a, err := db.loadApplication(ctx, tx, as.ApplicationID, false)
+			if err != nil {
+				return err
+			}
+			apps[a.ID] = a
+		}
+		if _, ok := evaluators[as.EvaluatorID]; ok {
+			continue
+		}
+		var h DraftHolder
+		err := tx.QueryRowContext(ctx, `SELECT id, email, name, language FROM users WHERE id = $1 AND disabled_at IS NULL`,
+			as.EvaluatorID).Scan(&h.UserID, &h.Email, &h.Name, &h.Language)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		evaluators[h.UserID] = h
+	}
+	return enqueue(notify(made, evaluators, apps)...)
 }
 
 func inPool(s *coopdec.EvaluationSetup, party coopdec.Party, evaluatorID int64) bool {
@@ -427,6 +474,14 @@ func loadLead(ctx context.Context, q querier, a *coopdec.Application) (*coopdec.
 // reassigned, unless it already ended on a declared conflict, and the new
 // one takes its party and its extra flag. Returns the new assignment.
 func (db *DB) Reassign(ctx context.Context, u *coopdec.User, r *coopdec.Reassignment, actor coopdec.Actor) (*coopdec.Assignment, error) {
+	return db.ReassignNotify(ctx, nil, u, r, actor, nil)
+}
+
+// ReassignNotify is Reassign, which also enqueues through e the jobs
+// notify builds for the new assignment (nil: none) in the same
+// transaction.
+func (db *DB) ReassignNotify(ctx context.Context, e Enqueuer, u *coopdec.User, r *coopdec.Reassignment, actor coopdec.Actor,
+	notify AssignmentNotice) (*coopdec.Assignment, error) {
 	var to *coopdec.Declaration
 	if d, err := db.Declaration(ctx, r.ToEvaluatorID); err == nil {
 		toUser, err := db.UserByID(ctx, r.ToEvaluatorID)
@@ -439,7 +494,7 @@ func (db *DB) Reassign(ctx context.Context, u *coopdec.User, r *coopdec.Reassign
 		return nil, err
 	}
 	var created *coopdec.Assignment
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
 		if _, err := db.loadApplication(ctx, tx, r.ApplicationID, true); err != nil {
 			return err
 		}
@@ -486,9 +541,12 @@ func (db *DB) Reassign(ctx context.Context, u *coopdec.User, r *coopdec.Reassign
 		if err := insertAssignment(ctx, tx, p.Call.ID, created, r.Reason); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, actor, coopdec.AuditAssignmentCreate, applicationSubject(r.ApplicationID),
+		if err := db.audit(ctx, tx, actor, coopdec.AuditAssignmentCreate, applicationSubject(r.ApplicationID),
 			assignmentSubject(created.ID)+" evaluator:"+strconv.FormatInt(r.ToEvaluatorID, 10)+" replaces:"+
-				strconv.FormatInt(r.FromEvaluatorID, 10)+" "+r.Reason)
+				strconv.FormatInt(r.FromEvaluatorID, 10)+" "+r.Reason); err != nil {
+			return err
+		}
+		return notifyAssignments(ctx, db, tx, enqueue, []coopdec.Assignment{*created}, notify)
 	})
 	if err != nil {
 		return nil, err

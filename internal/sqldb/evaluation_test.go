@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -66,6 +68,15 @@ func evalGrid() coopdec.Grid {
 // assign runs the automatic assignment of the application and stores it.
 func (e *evalEnv) assign(t *testing.T) []coopdec.Assignment {
 	t.Helper()
+	if err := e.db.CreateAssignments(t.Context(), e.officer, e.call.ID, e.plan(t), "", act(e.officer)); err != nil {
+		t.Fatalf("CreateAssignments: got error %v; want nil", err)
+	}
+	return e.assignments(t)
+}
+
+// plan is the automatic assignment of the application, not stored.
+func (e *evalEnv) plan(t *testing.T) *coopdec.AssignmentPlan {
+	t.Helper()
 	var decls []coopdec.Declaration
 	for _, u := range e.evaluators {
 		d, err := e.db.Declaration(t.Context(), u.ID)
@@ -79,10 +90,7 @@ func (e *evalEnv) assign(t *testing.T) []coopdec.Assignment {
 	if err != nil {
 		t.Fatalf("Assign: got error %v; want nil", err)
 	}
-	if err := e.db.CreateAssignments(t.Context(), e.officer, e.call.ID, plan, "", act(e.officer)); err != nil {
-		t.Fatalf("CreateAssignments: got error %v; want nil", err)
-	}
-	return e.assignments(t)
+	return plan
 }
 
 func (e *evalEnv) assignments(t *testing.T) []coopdec.Assignment {
@@ -471,5 +479,96 @@ func TestAdmissibility(t *testing.T) {
 	}
 	if n := auditCount(t, e.db, coopdec.AuditAdmissibility); n != 2 {
 		t.Errorf("got %d admissibility audit events; want 2", n)
+	}
+}
+
+// assignmentNotice is a notice that writes one test job per assignment,
+// naming its evaluator's email and language and its application's title.
+func assignmentNotice(made []coopdec.Assignment, evaluators map[int64]DraftHolder, apps map[int64]*coopdec.Application) []Job {
+	var out []Job
+	for _, as := range made {
+		ev := evaluators[as.EvaluatorID]
+		out = append(out, Job{Args: testJob{What: fmt.Sprintf("%s %s %s extra:%v", ev.Email, ev.Language,
+			apps[as.ApplicationID].Texts["fr"].Title, as.Extra)}})
+	}
+	return out
+}
+
+func TestCreateAssignmentsNotify(t *testing.T) {
+	e := newEvalEnv(t)
+	rec := &jobRecorder{}
+	title := e.app.Texts["fr"].Title
+
+	// A queue that fails undoes the assignments.
+	rec.setFail(errors.New("queue down"))
+	err := e.db.CreateAssignmentsNotify(t.Context(), rec, e.officer, e.call.ID, e.plan(t), "", act(e.officer), assignmentNotice)
+	if err == nil {
+		t.Fatal("with a failing queue: got nil; want an error")
+	}
+	if list := e.assignments(t); len(list) != 0 {
+		t.Fatalf("with a failing queue: got %d assignments; want none", len(list))
+	}
+	if got := rec.committed(t, e.db); len(got) != 0 {
+		t.Fatalf("with a failing queue: got jobs %q; want none", got)
+	}
+
+	rec.setFail(nil)
+	exec(t, e.db, `UPDATE users SET language = 'es' WHERE id = $1`, e.evaluators[2].ID)
+	exec(t, e.db, `UPDATE users SET language = 'es' WHERE id = $1`, e.evaluators[3].ID)
+	if err := e.db.CreateAssignmentsNotify(t.Context(), rec, e.officer, e.call.ID, e.plan(t), "", act(e.officer), assignmentNotice); err != nil {
+		t.Fatalf("CreateAssignmentsNotify: got error %v; want nil", err)
+	}
+	list := e.assignments(t)
+	if len(list) != 2 {
+		t.Fatalf("got %d assignments; want 2", len(list))
+	}
+	want := []string{
+		e.evaluator(list[0].EvaluatorID).Email + " fr " + title + " extra:false",
+		e.evaluator(list[1].EvaluatorID).Email + " es " + title + " extra:false",
+	}
+	if got := rec.committed(t, e.db); !reflect.DeepEqual(got, want) {
+		t.Errorf("jobs: got %q; want %q", got, want)
+	}
+
+	// Nothing assigned, nothing sent: a refused run enqueues nothing.
+	if err := e.db.CreateAssignmentsNotify(t.Context(), rec, e.officer, e.call.ID, e.plan(t), "", act(e.officer), assignmentNotice); err == nil {
+		t.Error("assigning the same evaluators again: got nil; want an error")
+	}
+	if got := rec.committed(t, e.db); len(got) != 2 {
+		t.Errorf("after a refused run: got jobs %q; want the 2 of the first run", got)
+	}
+}
+
+func TestReassignNotify(t *testing.T) {
+	e := newEvalEnv(t)
+	list := e.assign(t)
+	from := list[0].EvaluatorID
+	to := e.evaluators[0]
+	if to.ID == from {
+		to = e.evaluators[1]
+	}
+	exec(t, e.db, `UPDATE users SET language = 'pt' WHERE id = $1`, to.ID)
+	rec := &jobRecorder{}
+	r := &coopdec.Reassignment{ApplicationID: e.app.ID, FromEvaluatorID: from, ToEvaluatorID: to.ID, Reason: "Indisponible"}
+
+	rec.setFail(errors.New("queue down"))
+	if _, err := e.db.ReassignNotify(t.Context(), rec, e.officer, r, act(e.officer), assignmentNotice); err == nil {
+		t.Fatal("with a failing queue: got nil; want an error")
+	}
+	if got := e.assignments(t); len(got) != 2 || !got[0].Active() {
+		t.Fatalf("with a failing queue: got %+v; want the 2 assignments unchanged", got)
+	}
+
+	rec.setFail(nil)
+	created, err := e.db.ReassignNotify(t.Context(), rec, e.officer, r, act(e.officer), assignmentNotice)
+	if err != nil {
+		t.Fatalf("ReassignNotify: got error %v; want nil", err)
+	}
+	if created.EvaluatorID != to.ID {
+		t.Errorf("got %+v; want assigned to %d", created, to.ID)
+	}
+	want := []string{to.Email + " pt " + e.app.Texts["fr"].Title + " extra:false"}
+	if got := rec.committed(t, e.db); !reflect.DeepEqual(got, want) {
+		t.Errorf("jobs: got %q; want %q", got, want)
 	}
 }

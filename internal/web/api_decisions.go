@@ -273,7 +273,7 @@ func (s *Server) apiReviewRequest(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	a, _, err := s.application(r, id)
+	a, c, err := s.application(r, id)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -286,7 +286,7 @@ func (s *Server) apiReviewRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rv := &coopdec.ReviewRequest{ApplicationID: a.ID, Reason: req.Reason}
-	if err := s.db.RequestReview(r.Context(), s.jobs, currentUser(r), rv, actor(r), nil); err != nil {
+	if err := s.requestReview(r, c, rv); err != nil {
 		s.error(w, r, err)
 		return
 	}

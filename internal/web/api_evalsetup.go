@@ -449,7 +449,7 @@ type apiReassignRequest struct {
 }
 
 func (s *Server) apiReassign(w http.ResponseWriter, r *http.Request) {
-	as, _, err := s.managedAssignment(r)
+	as, c, err := s.managedAssignment(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -460,7 +460,7 @@ func (s *Server) apiReassign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	re := &coopdec.Reassignment{ApplicationID: as.ApplicationID, FromEvaluatorID: as.EvaluatorID, ToEvaluatorID: req.ToEvaluatorID, Reason: req.Reason}
-	created, err := s.db.Reassign(r.Context(), currentUser(r), re, actor(r))
+	created, err := s.db.ReassignNotify(r.Context(), s.jobs, currentUser(r), re, actor(r), s.assignmentMails(c, strings.TrimSpace(re.Reason)))
 	if err != nil {
 		s.error(w, r, s.withPartyNames(r.Context(), err, nil))
 		return

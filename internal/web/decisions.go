@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,10 +141,13 @@ type decisionDoc struct {
 	Totals      decisionTotalsDoc   `json:"totals"`
 	Parties     []decisionPartyDoc  `json:"parties"`
 	History     []decisionAnswerDoc `json:"history"`
-	created     instant
-	published   instant
-	toAnswer    []coopdec.Party
-	funderNames []string
+	// CanAnswerFor are the required parties the reader acts for that have
+	// not answered the current version yet.
+	CanAnswerFor []int64 `json:"can_answer_for"`
+	created      instant
+	published    instant
+	toAnswer     []coopdec.Party
+	funderNames  []string
 }
 
 type decisionEntryDoc struct {
@@ -274,6 +278,12 @@ func (s *Server) decisionDocument(ctx context.Context, lang string, u *coopdec.U
 		}
 	}
 	doc.toAnswer = coopdec.PartiesToAnswer(u, c, d, approvals)
+	doc.CanAnswerFor = []int64{}
+	for _, p := range doc.toAnswer {
+		if slices.Contains(required, p) {
+			doc.CanAnswerFor = append(doc.CanAnswerFor, int64(p))
+		}
+	}
 	return doc, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -319,8 +320,10 @@ func TestDecisionEnvelopesNeverOverCommittedOverHTTP(t *testing.T) {
 func TestDecisionReviewRequest(t *testing.T) {
 	f := newEvalFixture(t)
 	e := f.e
-	if err := e.db.SetLanguage(context.Background(), f.marseilleUser.ID, "es", coopdec.Actor{}); err != nil {
-		t.Fatal(err)
+	for _, u := range []*coopdec.User{f.marseilleUser, f.argentinaUser} {
+		if err := e.db.SetLanguage(context.Background(), u.ID, "es", coopdec.Actor{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	e.startJobs()
 	d := f.decided()
@@ -342,6 +345,25 @@ func TestDecisionReviewRequest(t *testing.T) {
 	}
 	api.call("POST", fmt.Sprintf("/api/v1/applications/%d/review-requests", f.marApp.ID), e.token(f.marseilleUser),
 		map[string]any{"reason": "Otra vez."}, http.StatusConflict)
+
+	// The call's officers and co-managers are told, each in their language,
+	// with the link to the call's review requests; nobody else is.
+	link := fmt.Sprintf("/appels/%d/recours", f.call.ID)
+	m := e.waitMail(f.officer.Email, "Demande de réexamen")
+	for _, want := range []string{f.marApp.ReceiptNumber, "Nuestro diagnóstico no fue leído.", link, "Appel franco-argentin"} {
+		if !strings.Contains(m.Subject+m.Text, want) {
+			t.Errorf("officer's email: missing %q\n%s", want, m.Text)
+		}
+	}
+	m = e.waitMail(f.argentinaUser.Email, "Solicitud de revisión")
+	if !strings.Contains(m.Text, link) || !strings.Contains(m.Text, "Convocatoria franco-argentina") {
+		t.Errorf("co-manager's email in Spanish: got\n%s", m.Text)
+	}
+	for _, x := range e.mail.Messages() {
+		if (strings.Contains(x.Subject, "réexamen") || strings.Contains(x.Subject, "revisión")) && x.To != f.officer.Email && x.To != f.argentinaUser.Email {
+			t.Errorf("review request told %s; want the call's managers only", x.To)
+		}
+	}
 
 	// India's co-manager sees nothing; the officer answers.
 	if res := e.client().login(f.indiaUser.Email).get(fmt.Sprintf("/appels/%d/recours", f.call.ID)); res.StatusCode != http.StatusNotFound {
@@ -373,6 +395,15 @@ func TestDecisionReviewRequest(t *testing.T) {
 	api.call("PUT", fmt.Sprintf("/api/v1/review-requests/%d/outcome", reviews.Items[0].ID), e.token(f.officer),
 		map[string]any{"outcome": "revised", "comment": "Finalement."}, http.StatusConflict)
 	e.waitMail(f.marseilleUser.Email, "decisión mantenida")
+	n := 0
+	for _, x := range e.mail.Messages() {
+		if x.To == f.officer.Email && strings.Contains(x.Subject, "Demande de réexamen") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("officer: got %d review request emails; want 1 (refused requests send none)", n)
+	}
 }
 
 func TestDecisionReviewTooLate(t *testing.T) {
@@ -430,13 +461,36 @@ func TestDecisionAPIContract(t *testing.T) {
 	c.invalid("GET", funder+"?per_page=0", arg, nil, http.StatusUnprocessableEntity)
 	c.call("GET", funder, arg, nil, http.StatusOK)
 
+	// Each reader is told the required parties they may still answer for.
+	canAnswer := func(tok string) []int64 {
+		var doc struct {
+			CanAnswerFor []int64 `json:"can_answer_for"`
+		}
+		c.call("GET", dp, tok, nil, http.StatusOK).decode(&doc)
+		return doc.CanAnswerFor
+	}
+	if got := canAnswer(officer); !slices.Equal(got, []int64{int64(coopdec.MinistryParty)}) {
+		t.Errorf("officer can answer for %v; want the ministry", got)
+	}
+	if got := canAnswer(arg); !slices.Equal(got, []int64{f.argentina.ID}) {
+		t.Errorf("Argentina's co-manager can answer for %v; want Argentina", got)
+	}
+
 	c.call("POST", dp+"/approvals", arg, map[string]any{"approved": false, "comment": " "}, http.StatusUnprocessableEntity)
 	c.call("POST", dp+"/approvals", arg, map[string]any{"approved": true, "party": 0}, http.StatusForbidden)
 	c.call("POST", "/api/v1/decisions/999999/approvals", officer, map[string]any{"approved": true}, http.StatusNotFound)
 	c.call("POST", dp+"/approvals", officer, map[string]any{"approved": true}, http.StatusCreated)
 	c.call("POST", dp+"/approvals", officer, map[string]any{"approved": true}, http.StatusConflict)
+	if got, want := canAnswer(officer), []int64{}; !slices.Equal(got, want) || got == nil {
+		t.Errorf("officer after answering: can answer for %v; want %v", got, want)
+	}
+	if got := canAnswer(arg); !slices.Equal(got, []int64{f.argentina.ID}) {
+		t.Errorf("Argentina's co-manager before answering: can answer for %v; want Argentina", got)
+	}
 	c.call("POST", dp+"/approvals", arg, map[string]any{"approved": true, "version": 1}, http.StatusCreated)
-	c.call("GET", dp, officer, nil, http.StatusOK)
+	if got := canAnswer(arg); len(got) != 0 {
+		t.Errorf("once final: can answer for %v; want none", got)
+	}
 	c.anonymous("GET", calls+"/decisions", nil)
 	c.call("GET", calls+"/decisions", india, nil, http.StatusNotFound)
 	c.call("GET", calls+"/decisions", arg, nil, http.StatusOK)

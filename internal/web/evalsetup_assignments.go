@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/sqldb"
@@ -312,7 +313,7 @@ func (s *Server) assignmentReassign(w http.ResponseWriter, r *http.Request) {
 	to, _ := strconv.ParseInt(r.PostForm.Get("to_evaluator_id"), 10, 64)
 	re := &coopdec.Reassignment{ApplicationID: as.ApplicationID, FromEvaluatorID: as.EvaluatorID, ToEvaluatorID: to,
 		Reason: r.PostForm.Get("reason")}
-	if _, err := s.db.Reassign(r.Context(), currentUser(r), re, actor(r)); err != nil {
+	if _, err := s.db.ReassignNotify(r.Context(), s.jobs, currentUser(r), re, actor(r), s.assignmentMails(c, strings.TrimSpace(re.Reason))); err != nil {
 		s.assignmentsFail(w, r, c, rowFields(s.withPartyNames(r.Context(), err, nil), as.ID))
 		return
 	}
@@ -374,4 +375,49 @@ func assignmentState(as coopdec.Assignment, ev *coopdec.Evaluation) string {
 		return "draft"
 	}
 	return "confirmed"
+}
+
+// assignmentMails tells each evaluator, in their language, of the
+// applications of c just assigned to them: one email per evaluator
+// listing them, with the link to their list. reason, the officer's for a
+// reassignment, is quoted; empty for the automatic run and extra
+// evaluators.
+func (s *Server) assignmentMails(c *coopdec.Call, reason string) sqldb.AssignmentNotice {
+	return func(made []coopdec.Assignment, evaluators map[int64]sqldb.DraftHolder, apps map[int64]*coopdec.Application) []sqldb.Job {
+		byEvaluator := map[int64][]coopdec.Assignment{}
+		var order []int64
+		for _, as := range made {
+			if _, ok := evaluators[as.EvaluatorID]; !ok {
+				continue
+			}
+			if _, seen := byEvaluator[as.EvaluatorID]; !seen {
+				order = append(order, as.EvaluatorID)
+			}
+			byEvaluator[as.EvaluatorID] = append(byEvaluator[as.EvaluatorID], as)
+		}
+		var out []sqldb.Job
+		for _, id := range order {
+			list := byEvaluator[id]
+			key := "evalsetup.mail.assigned"
+			if reason != "" {
+				key = "evalsetup.mail.reassigned"
+			}
+			out = append(out, s.mailsTo([]sqldb.DraftHolder{evaluators[id]}, 0, key, func(lang string) []any {
+				lines := make([]string, 0, len(list))
+				for _, as := range list {
+					line := "- " + mailNumber(apps[as.ApplicationID]) + " — " + applicationTitle(apps[as.ApplicationID], lang)
+					if as.Extra {
+						line += " (" + s.cat.T(lang, "evalsetup.mail.extra") + ")"
+					}
+					lines = append(lines, line)
+				}
+				args := []any{callTitle(c, lang), len(list), strings.Join(lines, "\n"), s.link("/evaluateur")}
+				if reason != "" {
+					args = append(args, reason)
+				}
+				return args
+			})...)
+		}
+		return out
+	}
 }

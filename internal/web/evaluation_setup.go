@@ -251,7 +251,7 @@ func (s *Server) runAssignment(r *http.Request, c *coopdec.Call, app *coopdec.Ap
 	if len(plan.Assignments) == 0 {
 		return nil, nil
 	}
-	if err := s.db.CreateAssignments(ctx, u, c.ID, plan, "", actor(r)); err != nil {
+	if err := s.db.CreateAssignmentsNotify(ctx, s.jobs, u, c.ID, plan, "", actor(r), s.assignmentMails(c, "")); err != nil {
 		return nil, err
 	}
 	return plan.Assignments, nil

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -118,7 +119,7 @@ func (s *Server) reviewRequestPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rv := &coopdec.ReviewRequest{ApplicationID: a.ID, Reason: r.PostForm.Get("review_reason")}
-	if err := s.db.RequestReview(r.Context(), s.jobs, currentUser(r), rv, actor(r), nil); err != nil {
+	if err := s.requestReview(r, c, rv); err != nil {
 		st := statusOf(coopdec.ErrorCode(renameField(err, "reason", "review_reason")))
 		if st != http.StatusUnprocessableEntity && st != http.StatusConflict && st != http.StatusForbidden {
 			s.error(w, r, err)
@@ -132,6 +133,29 @@ func (s *Server) reviewRequestPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/candidatures/"+strconv.FormatInt(a.ID, 10)+"#resultat", http.StatusSeeOther)
+}
+
+// requestReview records rv, as the reader asks it on an application to c,
+// and tells the call's officers and co-managers in the same transaction.
+func (s *Server) requestReview(r *http.Request, c *coopdec.Call, rv *coopdec.ReviewRequest) error {
+	managers, err := s.db.CallManagers(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	return s.db.RequestReview(r.Context(), s.jobs, currentUser(r), rv, actor(r), s.reviewRequestMails(c, managers))
+}
+
+// reviewRequestMails tells each of managers, in their language, of a
+// review request on an application to c, with the applicant's reasons and
+// the link to the call's review requests.
+func (s *Server) reviewRequestMails(c *coopdec.Call, managers []sqldb.DraftHolder) func(*coopdec.ReviewRequest, *coopdec.Application) []sqldb.Job {
+	link := s.link("/appels/" + strconv.FormatInt(c.ID, 10) + "/recours")
+	return func(rv *coopdec.ReviewRequest, a *coopdec.Application) []sqldb.Job {
+		return s.mailsTo(managers, rv.RequestedBy, "decisionmail.review_request", func(lang string) []any {
+			return []any{applicationTitle(a, lang), mailNumber(a), callTitle(c, lang), strings.TrimSpace(rv.Reason),
+				parisTime(rv.RequestedAt), link}
+		})
+	}
 }
 
 // renameField gives the page's name to a field the domain names
