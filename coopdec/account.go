@@ -191,6 +191,9 @@ var AuditActions = []string{
 	AuditEvaluationSetup, AuditDeclarationSave, AuditNoConflictConfirm, AuditOpinionRequest, AuditOpinionGive,
 	AuditCommitteeSession, AuditCommitteeAdjustment, AuditDecisionResubmit, AuditDecisionPublish,
 	AuditReviewRequest, AuditReviewOutcome, AuditEnvelopeRelease,
+	AuditLabelSubmit, AuditLabelRequestChanges, AuditLabelGrant, AuditLabelRefuse, AuditLabelRevoke,
+	AuditCountryPriorities,
+	AuditMissionRequest, AuditMissionInvite, AuditMissionReply, AuditMissionSelect, AuditMissionPropose, AuditMissionProposalReview,
 }
 
 // Page is a slice of a longer list.

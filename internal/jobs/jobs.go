@@ -130,6 +130,7 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 	}
 	river.AddWorker(workers, digest)
 	river.AddWorker(workers, &MailWorker{sender: opts.Mail})
+	river.AddWorker(workers, newLabelExpiryWorker(db, logger, opts, r))
 	config := &river.Config{
 		Logger:  logger,
 		Workers: workers,
@@ -141,6 +142,9 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 			river.NewPeriodicJob(river.PeriodicInterval(opts.CallClockInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return CallClockArgs{}, nil },
 				&river.PeriodicJobOpts{ID: CallClockArgs{}.Kind(), RunOnStart: true}),
+			river.NewPeriodicJob(dailyAt{hour: labelExpiryHour, loc: paris},
+				func() (river.JobArgs, *river.InsertOpts) { return LabelExpiryArgs{}, nil },
+				&river.PeriodicJobOpts{ID: LabelExpiryArgs{}.Kind(), RunOnStart: true}),
 		},
 		PollOnly:     opts.PollOnly,
 		ErrorHandler: errorLogger{logger},

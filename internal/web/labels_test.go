@@ -1,0 +1,294 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+type labelFixture struct {
+	e                                 *testEnv
+	lyon, marseille                   *coopdec.Organisation
+	member, other, officer, evaluator *coopdec.User
+	embassy                           *coopdec.User
+	memberTok, otherTok, officerTok   string
+	evaluatorTok, embassyTok          string
+}
+
+func newLabelFixture(t *testing.T) *labelFixture {
+	t.Helper()
+	e := newTestEnv(t)
+	f := &labelFixture{e: e}
+	f.lyon = e.org(&coopdec.Organisation{Kind: coopdec.OrgFrenchAuthority, Name: "Lyon", Country: "FR",
+		AuthorityType: coopdec.AuthorityCommune, SIREN: "216901231", TerritoryCode: "69123", RegionCode: "84"})
+	f.marseille = e.org(&coopdec.Organisation{Kind: coopdec.OrgFrenchAuthority, Name: "Marseille", Country: "FR",
+		AuthorityType: coopdec.AuthorityCommune, SIREN: "211300553", TerritoryCode: "13055", RegionCode: "93"})
+	f.member = e.user("agent@lyon.fr")
+	f.other = e.user("agent@marseille.fr")
+	f.officer = e.user("officer@diplomatie.gouv.fr", coopdec.RoleOfficer)
+	f.evaluator = e.user("eval@example.org", coopdec.RoleEvaluator)
+	f.embassy = e.user("embassy@example.org", coopdec.RoleEmbassy)
+	e.member(f.member, f.lyon, coopdec.MemberRoleMember)
+	e.member(f.other, f.marseille, coopdec.MemberRoleMember)
+	f.memberTok, f.otherTok, f.officerTok = e.token(f.member), e.token(f.other), e.token(f.officer)
+	f.evaluatorTok, f.embassyTok = e.token(f.evaluator), e.token(f.embassy)
+	return f
+}
+
+func labelInput(org int64) map[string]any {
+	return map[string]any{"organisation_id": org,
+		"competencies": map[string]any{"themes": []string{"water_sanitation"}, "description": "Régie publique de l'eau", "methods": "Compagnonnage"},
+		"references": []map[string]any{{"title": "Eau potable à Mopti", "kind": "project", "country": "ML", "from_year": 2015, "to_year": 2019,
+			"partners": "Commune de Mopti", "results": "12 forages", "documents": []string{"rapport.pdf"}}},
+		"conditions": map[string]any{"staff": "2 ingénieurs", "languages": []string{"fr", "en"}, "min_duration_days": 5,
+			"max_duration_days": 15, "self_covered": "Salaires"}}
+}
+
+func TestLabelAPIContract(t *testing.T) {
+	f := newLabelFixture(t)
+	c := f.e.apiContract()
+	list, one := "/api/v1/label-applications", "/api/v1/label-applications/%d"
+	c.anonymous("GET", list, nil)
+	c.anonymous("POST", list, labelInput(f.lyon.ID))
+	c.anonymous("GET", "/api/v1/label-applications/1", nil)
+	c.anonymous("PUT", "/api/v1/label-applications/1", labelInput(f.lyon.ID))
+	c.anonymous("POST", "/api/v1/label-applications/1/submission", nil)
+	c.anonymous("POST", "/api/v1/label-applications/1/review", map[string]any{"action": "grant"})
+	c.anonymous("POST", "/api/v1/labels/1/revocation", map[string]any{"reason": "x"})
+
+	c.call("GET", list, f.evaluatorTok, nil, http.StatusForbidden)
+	c.call("GET", list, f.embassyTok, nil, http.StatusForbidden)
+	c.invalid("GET", list+"?state=lost", f.officerTok, nil, http.StatusUnprocessableEntity)
+	c.call("POST", list, f.evaluatorTok, labelInput(f.lyon.ID), http.StatusForbidden)
+	c.call("POST", list, f.otherTok, labelInput(f.lyon.ID), http.StatusForbidden)
+	bad := labelInput(f.lyon.ID)
+	bad["competencies"] = map[string]any{"themes": []string{"astrology"}}
+	c.call("POST", list, f.memberTok, bad, http.StatusUnprocessableEntity)
+	var doc struct {
+		ID     int64
+		State  string
+		Number *string
+	}
+	c.call("POST", list, f.memberTok, map[string]any{"organisation_id": f.lyon.ID}, http.StatusCreated).decode(&doc)
+	id := doc.ID
+	p := fmt.Sprintf(one, id)
+	c.call("POST", list, f.memberTok, labelInput(f.lyon.ID), http.StatusConflict)
+
+	// Another authority's member can neither see nor change the draft.
+	c.call("GET", p, f.otherTok, nil, http.StatusNotFound)
+	c.call("PUT", p, f.otherTok, labelInput(f.lyon.ID), http.StatusNotFound)
+	c.call("POST", p+"/submission", f.otherTok, nil, http.StatusNotFound)
+	c.call("GET", p, f.evaluatorTok, nil, http.StatusNotFound)
+	c.call("POST", p+"/review", f.embassyTok, map[string]any{"action": "grant"}, http.StatusNotFound)
+	c.call("POST", "/api/v1/labels/"+fmt.Sprint(id)+"/revocation", f.otherTok, map[string]any{"reason": "x"}, http.StatusNotFound)
+
+	c.call("POST", p+"/submission", f.memberTok, nil, http.StatusUnprocessableEntity)
+	c.call("PUT", p, f.officerTok, labelInput(f.lyon.ID), http.StatusForbidden)
+	c.call("PUT", p, f.memberTok, bad, http.StatusUnprocessableEntity)
+	c.call("PUT", p, f.memberTok, labelInput(f.lyon.ID), http.StatusOK)
+	c.call("POST", p+"/review", f.officerTok, map[string]any{"action": "grant"}, http.StatusConflict)
+	c.call("POST", p+"/submission", f.officerTok, nil, http.StatusForbidden)
+	c.call("POST", p+"/submission", f.memberTok, nil, http.StatusOK).decode(&doc)
+	if doc.State != "submitted" {
+		t.Fatalf("state: got %s; want submitted", doc.State)
+	}
+	c.call("POST", p+"/submission", f.memberTok, nil, http.StatusConflict)
+	c.call("PUT", p, f.memberTok, labelInput(f.lyon.ID), http.StatusConflict)
+	c.call("POST", p+"/review", f.memberTok, map[string]any{"action": "grant"}, http.StatusForbidden)
+	c.call("POST", p+"/review", f.officerTok, map[string]any{"action": "refuse", "reason": " "}, http.StatusUnprocessableEntity)
+	c.call("POST", p+"/review", f.officerTok, map[string]any{"action": "request_changes", "reason": "Précisez les résultats."}, http.StatusOK)
+	c.call("POST", p+"/submission", f.memberTok, nil, http.StatusOK)
+	c.call("GET", list+"?state=submitted", f.officerTok, nil, http.StatusOK)
+	c.call("GET", list, f.memberTok, nil, http.StatusOK)
+	rev := "/api/v1/labels/" + fmt.Sprint(id) + "/revocation"
+	c.call("POST", rev, f.officerTok, map[string]any{"reason": "x"}, http.StatusConflict)
+	c.call("POST", p+"/review", f.officerTok, map[string]any{"action": "grant"}, http.StatusOK).decode(&doc)
+	if doc.State != "granted" || doc.Number == nil || !strings.HasPrefix(*doc.Number, "PACT2-LBL-") {
+		t.Fatalf("granted: got %+v", doc)
+	}
+	c.call("GET", p, f.memberTok, nil, http.StatusOK)
+	c.call("POST", rev, f.memberTok, map[string]any{"reason": "x"}, http.StatusForbidden)
+	c.call("POST", rev, f.officerTok, map[string]any{"reason": ""}, http.StatusUnprocessableEntity)
+	c.call("POST", rev, f.officerTok, map[string]any{"reason": "Manquement grave."}, http.StatusOK).decode(&doc)
+	if doc.State != "revoked" {
+		t.Fatalf("revoked: got %s", doc.State)
+	}
+	c.call("GET", "/api/v1/labels", "", nil, http.StatusOK)
+	c.invalid("GET", "/api/v1/labels?page=0", "", nil, http.StatusUnprocessableEntity)
+	labelCheckSeen(t, c)
+}
+
+// labelCheckSeen fails for any status labels.json documents that the test
+// did not see (500 aside).
+func labelCheckSeen(t *testing.T, c *apiContract) {
+	t.Helper()
+	b, err := os.ReadFile("openapi/labels.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for p, item := range doc.Paths {
+		for m, op := range item {
+			key := strings.ToUpper(m) + " " + p
+			for status := range op.Responses {
+				var code int
+				fmt.Sscan(status, &code)
+				if code != 500 && !c.seen[key][code] {
+					t.Errorf("%s → %s documented but not exercised", key, status)
+				}
+			}
+		}
+	}
+}
+
+func TestLabelPages(t *testing.T) {
+	f := newLabelFixture(t)
+	e := f.e
+	e.startJobs()
+	member := e.client().login(f.member.Email)
+	res := member.post("/labels/nouveau", url.Values{"organisation_id": {fmt.Sprint(f.lyon.ID)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: got %d; want 303", res.StatusCode)
+	}
+	page := res.Header.Get("Location")
+	if b := body(t, member.get(page)); !strings.Contains(b, `name="ref4_title"`) || !strings.Contains(b, "<legend>") {
+		t.Fatalf("form: no spare reference rows or fieldsets")
+	}
+	form := url.Values{"action": {"submit"}, "themes": {"water_sanitation"}, "description": {"Régie publique de l'eau"},
+		"methods": {"Compagnonnage"}, "ref0_title": {"Eau potable à Mopti"}, "ref0_kind": {"project"}, "ref0_country": {"ML"},
+		"ref0_from": {"2015"}, "ref0_to": {"2019"}, "ref0_results": {""}, "ref1_title": {""}, "ref1_kind": {"project"},
+		"staff": {"2 ingénieurs"}, "languages": {"fr", "ar"}, "min_days": {"5"}, "max_days": {"15"}, "self_covered": {"Salaires"}}
+	res = member.post(page, form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("submit without results: got %d; want 422", res.StatusCode)
+	}
+	if b := body(t, res); !strings.Contains(b, "Référence 1 : décrivez les résultats obtenus.") || !strings.Contains(b, "Eau potable à Mopti") {
+		t.Errorf("error or entered data missing from the re-shown form")
+	}
+	form.Set("ref0_results", "12 forages")
+	if res = member.post(page, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: got %d; want 303: %s", res.StatusCode, body(t, res))
+	}
+
+	// Another authority, an evaluator, an embassy and anonymous are refused.
+	other := e.client().login(f.other.Email)
+	if res := other.get(page); res.StatusCode != http.StatusNotFound {
+		t.Errorf("other authority's view: got %d; want 404", res.StatusCode)
+	}
+	if res := other.post(page, url.Values{"action": {"save"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("other authority's save: got %d; want 404", res.StatusCode)
+	}
+	for _, u := range []*coopdec.User{f.evaluator, f.embassy} {
+		cl := e.client().login(u.Email)
+		if res := cl.get("/labels/instruction"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s on the officers' list: got %d; want 403", u.Email, res.StatusCode)
+		}
+		if res := cl.get(page); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s on the application: got %d; want 404", u.Email, res.StatusCode)
+		}
+	}
+	if res := e.client().get(page); res.StatusCode == http.StatusOK {
+		t.Errorf("anonymous: got 200")
+	}
+
+	officer := e.client().login(f.officer.Email)
+	if b := body(t, officer.get("/labels/instruction?state=submitted")); !strings.Contains(b, "Lyon") {
+		t.Errorf("officers' list: Lyon missing")
+	}
+	if res := officer.get("/labels/instruction?state=lost"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad filter: got %d; want 422", res.StatusCode)
+	}
+	if res := officer.post(page, url.Values{"action": {"refuse"}, "reason": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("refuse without reason: got %d; want 422", res.StatusCode)
+	}
+	if res := officer.post(page, url.Values{"action": {"request_changes"}, "reason": {"Joignez le rapport final."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("request changes: got %d", res.StatusCode)
+	}
+	e.waitMail(f.member.Email, "Joignez le rapport final.")
+	if b := body(t, member.get(page)); !strings.Contains(b, "Joignez le rapport final.") {
+		t.Errorf("member does not see the officer's request")
+	}
+	form.Set("ref0_documents", "rapport-final.pdf")
+	if res = member.post(page, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resubmit: got %d", res.StatusCode)
+	}
+	if res := officer.post(page, url.Values{"action": {"grant"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("grant: got %d", res.StatusCode)
+	}
+	m := e.waitMail(f.member.Email, "PACT2-LBL-")
+	if !strings.Contains(m.Text, "valable jusqu'au") {
+		t.Errorf("grant mail: %q", m.Text)
+	}
+	if b := body(t, member.get("/labels")); !strings.Contains(b, "PACT2-LBL-") {
+		t.Errorf("member's list: no label number")
+	}
+	if res := officer.post(page, url.Values{"action": {"revoke"}, "reason": {" "}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("revoke without reason: got %d; want 422", res.StatusCode)
+	}
+}
+
+func TestLabelDirectory(t *testing.T) {
+	f := newLabelFixture(t)
+	e := f.e
+	c := e.apiContract()
+	var doc struct{ ID int64 }
+	c.call("POST", "/api/v1/label-applications", f.memberTok, labelInput(f.lyon.ID), http.StatusCreated).decode(&doc)
+	p := fmt.Sprintf("/api/v1/label-applications/%d", doc.ID)
+	c.call("POST", p+"/submission", f.memberTok, nil, http.StatusOK)
+	var dir struct {
+		Total int
+		Items []struct {
+			OrganisationID int64 `json:"organisation_id"`
+			Number         string
+		}
+		Facets struct {
+			Regions []struct {
+				Value string
+				Count int
+			}
+		}
+	}
+	c.call("GET", "/api/v1/labels", "", nil, http.StatusOK).decode(&dir)
+	if dir.Total != 0 {
+		t.Fatalf("directory before the grant: got %d; want 0", dir.Total)
+	}
+	c.call("POST", p+"/review", f.officerTok, map[string]any{"action": "grant"}, http.StatusOK)
+	c.call("GET", "/api/v1/labels?q=REGIE+publique&region=84&language=en&country=ML&theme=water_sanitation", "", nil, http.StatusOK).decode(&dir)
+	if dir.Total != 1 || dir.Items[0].OrganisationID != f.lyon.ID || len(dir.Facets.Regions) != 1 || dir.Facets.Regions[0].Count != 1 {
+		t.Fatalf("directory search: got %+v", dir)
+	}
+	c.call("GET", "/api/v1/labels?q=aeroport", "", nil, http.StatusOK).decode(&dir)
+	if dir.Total != 0 {
+		t.Errorf("directory search without match: got %d", dir.Total)
+	}
+	c.invalid("GET", "/api/v1/labels?per_page=0", "", nil, http.StatusUnprocessableEntity)
+	c.call("GET", "/api/v1/labels?country=ZZ", "", nil, http.StatusUnprocessableEntity)
+
+	anon := e.client()
+	b := body(t, anon.get("/expertise?q=r%C3%A9gie&country=ML"))
+	if !strings.Contains(b, "Lyon") || !strings.Contains(b, "Mali (1)") {
+		t.Errorf("directory page: Lyon or the country facet missing")
+	}
+	if res := anon.get("/expertise?language=xx"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad facet: got %d; want 422", res.StatusCode)
+	}
+	if b := body(t, anon.get(fmt.Sprintf("/expertise/%d", f.lyon.ID))); !strings.Contains(b, "Eau potable à Mopti") {
+		t.Errorf("profile: reference missing")
+	}
+	if res := anon.get(fmt.Sprintf("/expertise/%d", f.marseille.ID)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("profile without label: got %d; want 404", res.StatusCode)
+	}
+}
