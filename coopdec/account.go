@@ -172,6 +172,12 @@ const (
 	AuditReviewRequest       = "review.request"
 	AuditReviewOutcome       = "review.outcome"
 	AuditEnvelopeRelease     = "envelope.release"
+
+	AuditAllowanceRateAdd     = "mission.rate.add"
+	AuditProgrammeEnvelopeSet = "programme.envelope.set"
+	AuditMissionOrderSave     = "mission.order.save"
+	AuditMissionReport        = "mission.report"
+	AuditMissionEvaluate      = "mission.evaluate"
 )
 
 // AuditActions lists every audit action, in the order filters offer them.
@@ -194,6 +200,7 @@ var AuditActions = []string{
 	AuditLabelSubmit, AuditLabelRequestChanges, AuditLabelGrant, AuditLabelRefuse, AuditLabelRevoke,
 	AuditCountryPriorities,
 	AuditMissionRequest, AuditMissionInvite, AuditMissionReply, AuditMissionSelect, AuditMissionPropose, AuditMissionProposalReview,
+	AuditAllowanceRateAdd, AuditProgrammeEnvelopeSet, AuditMissionOrderSave, AuditMissionReport, AuditMissionEvaluate,
 }
 
 // Page is a slice of a longer list.
