@@ -43,19 +43,38 @@ type countryWork struct {
 	Synergies  coopdec.Synergies
 }
 
-// countryExperience lists the labelled authorities with experience in a
-// country, for the country page and the synergies. The label directory
-// fills it in; until then there is none.
+// countryExperience lists the authorities holding a valid label whose
+// references include work in the country, by name, with the titles of
+// those references and their label's themes.
 func (s *Server) countryExperience(ctx context.Context, code string) ([]coopdec.AuthorityWork, error) {
-	_, _ = ctx, code
-	return []coopdec.AuthorityWork{}, nil
+	list, err := s.db.LabelledExperienceIn(ctx, s.db.Now(), code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]coopdec.AuthorityWork, 0, len(list))
+	for _, x := range list {
+		out = append(out, coopdec.AuthorityWork{OrganisationID: x.OrganisationID, Name: x.Name,
+			Title: strings.Join(x.Titles, " ; "), Themes: x.Themes})
+	}
+	return out, nil
 }
 
-// countryMissions lists the expertise missions in a country, as
-// countryExperience does for labels.
+// countryMissions lists the expertise missions in the country that the
+// public may see (coopdec.PublicMission): those that went to an authority,
+// newest first, with the authority, the partner institution as title and
+// the themes. Requests still open or cancelled, the need, the budget and
+// the replies stay with the ministry and the embassies.
 func (s *Server) countryMissions(ctx context.Context, code string) ([]coopdec.AuthorityWork, error) {
-	_, _ = ctx, code
-	return []coopdec.AuthorityWork{}, nil
+	list, err := s.db.PublicMissionsIn(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]coopdec.AuthorityWork, 0, len(list))
+	for _, m := range list {
+		out = append(out, coopdec.AuthorityWork{OrganisationID: m.AuthorityID, Name: m.AuthorityName, Title: m.PartnerName,
+			Themes: m.Themes})
+	}
+	return out, nil
 }
 
 func (s *Server) loadCountryWork(ctx context.Context, code string) (*countryWork, error) {

@@ -22,7 +22,7 @@ func (s *Server) missionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /missions", s.requireUser(s.missionList))
 	mux.HandleFunc("POST /missions", s.requireUser(s.missionCreate))
 	mux.HandleFunc("GET /missions/nouvelle", s.requireUser(s.missionNewForm))
-	mux.HandleFunc("GET /missions/{id}", s.requireUser(s.missionShow))
+	s.missionMatchingRoutes(mux) // GET /missions/{id} with the matching section, and its API
 	mux.HandleFunc("POST /missions/{id}/invitations", s.requireUser(s.missionInvite))
 	mux.HandleFunc("POST /missions/{id}/selection", s.requireUser(s.missionSelect))
 	mux.HandleFunc("GET /missions/{id}/reponse", s.requireUser(s.missionReplyForm))
@@ -42,6 +42,7 @@ func (s *Server) missionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/mission-proposals", s.requireUser(s.apiProposalList))
 	mux.HandleFunc("POST /api/v1/mission-proposals", s.requireUser(s.apiProposalCreate))
 	mux.HandleFunc("POST /api/v1/mission-proposals/{id}/review", s.requireUser(s.apiProposalReview))
+	s.missionFollowupRoutes(mux)
 }
 
 // missionViewer loads the reader as the mission rules see them.
