@@ -134,9 +134,11 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 		if err := loadApplications(ctx, db, opt.Blobs, ids); err != nil {
 			return err
 		}
-		return loadEvaluation(ctx, db, opt.Blobs, ids)
+		if err := loadEvaluation(ctx, db, opt.Blobs, ids); err != nil {
+			return err
+		}
 	}
-	return nil
+	return loadPACT2(ctx, db, ids)
 }
 
 // ensureOrganisations finds each organisation of specs (by SIREN, else by
