@@ -332,3 +332,38 @@ func TestOpenAPIServed(t *testing.T) {
 		t.Errorf("Content-Type: got %q; want application/json", ct)
 	}
 }
+
+// apiCheckFragmentSeen fails for every answer the area's fragment of
+// openapi/ documents that the test did not see, but internal errors.
+func apiCheckFragmentSeen(t *testing.T, c *apiContract, fragment string) {
+	t.Helper()
+	var frag struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	b, err := openAPIFragments.ReadFile("openapi/" + fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &frag); err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for p, item := range frag.Paths {
+		for m, op := range item {
+			key := strings.ToUpper(m) + " " + p
+			for status := range op.Responses {
+				var code int
+				fmt.Sscan(status, &code)
+				if code != http.StatusInternalServerError && !c.seen[key][code] {
+					missing = append(missing, key+" → "+status)
+				}
+			}
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("documented but never exercised: %s", m)
+	}
+}

@@ -2,11 +2,9 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -250,33 +248,5 @@ func TestCountryAPI(t *testing.T) {
 // that the test did not see, but internal errors.
 func countryCheckSeen(t *testing.T, c *apiContract) {
 	t.Helper()
-	var frag struct {
-		Paths map[string]map[string]struct {
-			Responses map[string]any `json:"responses"`
-		} `json:"paths"`
-	}
-	b, err := openAPIFragments.ReadFile("openapi/countries.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &frag); err != nil {
-		t.Fatal(err)
-	}
-	var missing []string
-	for p, item := range frag.Paths {
-		for m, op := range item {
-			key := strings.ToUpper(m) + " " + p
-			for status := range op.Responses {
-				var code int
-				fmt.Sscan(status, &code)
-				if code != 500 && !c.seen[key][code] {
-					missing = append(missing, key+" → "+status)
-				}
-			}
-		}
-	}
-	sort.Strings(missing)
-	for _, m := range missing {
-		t.Errorf("documented but never exercised: %s", m)
-	}
+	apiCheckFragmentSeen(t, c, "countries.json")
 }

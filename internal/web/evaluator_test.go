@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -531,28 +530,5 @@ func TestEvaluatorAPI(t *testing.T) {
 // operations that c never saw.
 func evaluatorCheckSeen(t *testing.T, c *apiContract) {
 	t.Helper()
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal(evaluatorFragment, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for p, item := range doc.Paths {
-		for m, raw := range item {
-			var op struct {
-				Responses map[string]any `json:"responses"`
-			}
-			if err := json.Unmarshal(raw, &op); err != nil {
-				t.Fatal(err)
-			}
-			key := strings.ToUpper(m) + " " + p
-			for status := range op.Responses {
-				var code int
-				fmt.Sscan(status, &code)
-				if code != http.StatusInternalServerError && !c.seen[key][code] {
-					t.Errorf("documented but never exercised: %s → %s", key, status)
-				}
-			}
-		}
-	}
+	apiCheckFragmentSeen(t, c, "evaluator.json")
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -152,33 +151,5 @@ func TestMissionAPIContract(t *testing.T) {
 // the test did not see, but internal errors.
 func missionCheckSeen(t *testing.T, c *apiContract) {
 	t.Helper()
-	var frag struct {
-		Paths map[string]map[string]struct {
-			Responses map[string]any `json:"responses"`
-		} `json:"paths"`
-	}
-	b, err := openAPIFragments.ReadFile("openapi/missions.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &frag); err != nil {
-		t.Fatal(err)
-	}
-	var missing []string
-	for p, item := range frag.Paths {
-		for m, op := range item {
-			key := strings.ToUpper(m) + " " + p
-			for status := range op.Responses {
-				var code int
-				fmt.Sscan(status, &code)
-				if code != 500 && !c.seen[key][code] {
-					missing = append(missing, key+" → "+status)
-				}
-			}
-		}
-	}
-	slices.Sort(missing)
-	if len(missing) > 0 {
-		t.Errorf("documented answers never exercised:\n%s", strings.Join(missing, "\n"))
-	}
+	apiCheckFragmentSeen(t, c, "missions.json")
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -155,28 +154,5 @@ func TestMissionMatching(t *testing.T) {
 // that the test did not see, but internal errors.
 func matchingCheckSeen(t *testing.T, c *apiContract) {
 	t.Helper()
-	var frag struct {
-		Paths map[string]map[string]struct {
-			Responses map[string]any `json:"responses"`
-		} `json:"paths"`
-	}
-	b, err := openAPIFragments.ReadFile("openapi/matching.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &frag); err != nil {
-		t.Fatal(err)
-	}
-	for p, item := range frag.Paths {
-		for m, op := range item {
-			key := strings.ToUpper(m) + " " + p
-			for status := range op.Responses {
-				var code int
-				fmt.Sscan(status, &code)
-				if code != 500 && !c.seen[key][code] {
-					t.Errorf("documented answer never exercised: %s → %s", key, status)
-				}
-			}
-		}
-	}
+	apiCheckFragmentSeen(t, c, "matching.json")
 }
