@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"html"
 	"net/http"
@@ -14,9 +13,6 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
-
-//go:embed openapi/evaluator.json
-var evaluatorFragment []byte
 
 // attach stores a file on a submitted application, as if it had been
 // attached before the submission, and returns its ID.

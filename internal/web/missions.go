@@ -43,6 +43,7 @@ func (s *Server) missionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/mission-proposals", s.requireUser(s.apiProposalCreate))
 	mux.HandleFunc("POST /api/v1/mission-proposals/{id}/review", s.requireUser(s.apiProposalReview))
 	s.missionFollowupRoutes(mux)
+	s.missionFollowupPageRoutes(mux)
 }
 
 // missionViewer loads the reader as the mission rules see them.
