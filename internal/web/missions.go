@@ -22,7 +22,8 @@ func (s *Server) missionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /missions", s.requireUser(s.missionList))
 	mux.HandleFunc("POST /missions", s.requireUser(s.missionCreate))
 	mux.HandleFunc("GET /missions/nouvelle", s.requireUser(s.missionNewForm))
-	s.missionMatchingRoutes(mux) // GET /missions/{id} with the matching section, and its API
+	mux.HandleFunc("GET /missions/{id}", s.requireUser(s.missionShow))
+	s.missionMatchingRoutes(mux)
 	mux.HandleFunc("POST /missions/{id}/invitations", s.requireUser(s.missionInvite))
 	mux.HandleFunc("POST /missions/{id}/selection", s.requireUser(s.missionSelect))
 	mux.HandleFunc("GET /missions/{id}/reponse", s.requireUser(s.missionReplyForm))

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -19,10 +18,9 @@ import (
 // missionMatchesMax is how many ranked authorities are shown.
 const missionMatchesMax = 20
 
-// missionMatchingRoutes registers the request's page, with its matching
-// section, and the matching's API.
+// missionMatchingRoutes registers the matching's API; the request's page
+// shows the same ranking (missionShowView).
 func (s *Server) missionMatchingRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /missions/{id}", s.requireUser(s.missionShowMatching))
 	mux.HandleFunc("GET /api/v1/missions/{id}/matches", s.requireUser(s.apiMissionMatches))
 }
 
@@ -93,51 +91,6 @@ func (s *Server) missionMatches(ctx context.Context, lang string, rec *sqldb.Mis
 		out.Matches[i] = mm
 	}
 	return out, nil
-}
-
-// MatchSection is the ranking shown on the request's page; the page as
-// others see it has none.
-func (d *missionShowData) MatchSection() *missionMatchList { return nil }
-
-// missionShowMatched is the request's page with the ranking.
-type missionShowMatched struct {
-	*missionShowData
-	matches *missionMatchList
-}
-
-// MatchSection is the ranking shown on the request's page.
-func (d *missionShowMatched) MatchSection() *missionMatchList { return d.matches }
-
-// missionShowMatching shows the request's page, with the ranking of the
-// labelled authorities to those who may see it.
-func (s *Server) missionShowMatching(w http.ResponseWriter, r *http.Request) {
-	v, rec, err := s.missionFor(r)
-	if err != nil || !coopdec.CanSeeMissionMatches(v, &rec.Request) {
-		s.missionShow(w, r)
-		return
-	}
-	lang := info(r).lang
-	matches, err := s.missionMatches(r.Context(), lang, rec)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	view, err := s.missionShowView(r, v, rec, url.Values{})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	d, ok := view.Data.(*missionShowData)
-	if !ok {
-		s.missionShow(w, r)
-		return
-	}
-	matches.CanInvite = d.CanManage
-	view.Data = &missionShowMatched{missionShowData: d, matches: matches}
-	if ok := r.URL.Query().Get("ok"); slices.Contains([]string{"created", "invited", "selected", "replied"}, ok) {
-		view.Flash = view.T("mission.flash." + ok)
-	}
-	s.render(w, r, http.StatusOK, "mission_show", view)
 }
 
 // apiMissionMatches answers the ranking of the labelled authorities for a

@@ -203,9 +203,12 @@ type missionShowData struct {
 	Replies       []missionReplyView
 	Invitations   []sqldb.MissionInvitationRecord
 	Query         string
-	Searched      bool
-	Found         []coopdec.Organisation
-	ReplyFor      bool // the reader may reply for one of their authorities
+	// MatchSection is the ranking of the labelled authorities, for those
+	// who may see it (coopdec.CanSeeMissionMatches); nil for the others.
+	MatchSection *missionMatchList
+	Searched     bool
+	Found        []coopdec.Organisation
+	ReplyFor     bool // the reader may reply for one of their authorities
 }
 
 func (s *Server) missionShowView(r *http.Request, v coopdec.MissionViewer, rec *sqldb.MissionRecord, form url.Values) (*view, error) {
@@ -240,6 +243,14 @@ func (s *Server) missionShowView(r *http.Request, v coopdec.MissionViewer, rec *
 			}
 			d.Found, d.Searched = found, true
 		}
+	}
+	if coopdec.CanSeeMissionMatches(v, m) {
+		matches, err := s.missionMatches(r.Context(), lang, rec)
+		if err != nil {
+			return nil, err
+		}
+		matches.CanInvite = d.CanManage
+		d.MatchSection = matches
 	}
 	view := s.newView(r, "mission.show.title", d)
 	view.Form = form
