@@ -144,7 +144,7 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 				&river.PeriodicJobOpts{ID: CallClockArgs{}.Kind(), RunOnStart: true}),
 			river.NewPeriodicJob(dailyAt{hour: labelExpiryHour, loc: paris},
 				func() (river.JobArgs, *river.InsertOpts) { return LabelExpiryArgs{}, nil },
-				&river.PeriodicJobOpts{ID: LabelExpiryArgs{}.Kind(), RunOnStart: true}),
+				&river.PeriodicJobOpts{ID: LabelExpiryArgs{}.Kind()}),
 		},
 		PollOnly:     opts.PollOnly,
 		ErrorHandler: errorLogger{logger},
