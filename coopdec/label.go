@@ -13,9 +13,27 @@ import (
 // conditions of mobilisation), the ministry's officers review, and a granted
 // label is valid LabelValidityYears, with reminders before it expires.
 
-// LabelValidityYears is how long a granted label is valid. Storage takes
-// the validity as an argument, so a deployment may choose another.
+// LabelValidityYears is how long a granted label is valid unless the
+// deployment chooses another validity (serve --label-validity-years),
+// between LabelValidityMinYears and LabelValidityMaxYears. Storage takes
+// the validity as an argument.
 const LabelValidityYears = 3
+
+// Bounds of a deployment's label validity: a label reviewed more often
+// than yearly is a burden, one left for over ten years no longer says much.
+const (
+	LabelValidityMinYears = 1
+	LabelValidityMaxYears = 10
+)
+
+// CheckLabelValidityYears says whether years is an acceptable validity of
+// a label, in words for the operator who configured it.
+func CheckLabelValidityYears(years int) error {
+	if years < LabelValidityMinYears || years > LabelValidityMaxYears {
+		return fmt.Errorf("a label's validity must be %d to %d years; got %d", LabelValidityMinYears, LabelValidityMaxYears, years)
+	}
+	return nil
+}
 
 // LabelReminderDays are the reminders before a label expires, in days,
 // the earliest first; each is sent once.
@@ -78,9 +96,12 @@ type LabelCompetencies struct {
 // LabelReference is a past project or mission that evidences the
 // competencies.
 type LabelReference struct {
-	Title     string
-	Kind      ReferenceKind
-	Country   string // ISO 3166-1 alpha-2
+	Title   string
+	Kind    ReferenceKind
+	Country string // ISO 3166-1 alpha-2
+	// Place is where in the country, a city or a region in free text
+	// ("Pune", "Maharashtra"); the matching compares it folded.
+	Place     string `json:",omitempty"`
 	FromYear  int
 	ToYear    int
 	Partners  string
@@ -96,6 +117,12 @@ type LabelConditions struct {
 	MinDurationDays int
 	MaxDurationDays int
 	SelfCovered     string // what the authority covers itself
+	// The stated availability, in days: experts can leave from
+	// AvailableFrom to AvailableTo (a zero one leaves that side open),
+	// except in the Unavailable windows.
+	AvailableFrom time.Time         `json:",omitzero"`
+	AvailableTo   time.Time         `json:",omitzero"`
+	Unavailable   []ExpertiseWindow `json:",omitempty"`
 }
 
 // LabelApplication is an authority's application for the label; once
@@ -137,6 +164,12 @@ const (
 	labelDocumentsMax  = 20
 	labelDaysMax       = 365
 	labelEarliestYear  = 1950
+	labelWindowsMax    = 20
+	// Availability dates lie from the year before the current one (a
+	// window under way when the application was written) to the end of the
+	// longest validity a label may have.
+	labelDatesBefore = 1
+	labelDatesAhead  = LabelValidityMaxYears
 )
 
 // LabelLanguages are the languages an authority may declare, ISO 639-1
@@ -156,18 +189,38 @@ func (a *LabelApplication) Normalize() {
 	k := &a.Conditions
 	k.Staff, k.SelfCovered = strings.TrimSpace(k.Staff), strings.TrimSpace(k.SelfCovered)
 	k.Languages = uniqueTrimmed(k.Languages, true)
+	k.AvailableFrom, k.AvailableTo = labelDay(k.AvailableFrom), labelDay(k.AvailableTo)
+	var windows []ExpertiseWindow
+	for _, w := range k.Unavailable {
+		w.From, w.To = labelDay(w.From), labelDay(w.To)
+		if !w.From.IsZero() || !w.To.IsZero() {
+			windows = append(windows, w)
+		}
+	}
+	k.Unavailable = windows
 	refs := a.References[:0]
 	for _, r := range a.References {
 		r.Title, r.Partners, r.Results = strings.TrimSpace(r.Title), strings.TrimSpace(r.Partners), strings.TrimSpace(r.Results)
 		r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
+		r.Place = strings.Join(strings.Fields(r.Place), " ")
 		r.Kind = ReferenceKind(strings.TrimSpace(string(r.Kind)))
 		r.Documents = uniqueTrimmed(r.Documents, false)
-		if r.Title == "" && r.Country == "" && r.FromYear == 0 && r.ToYear == 0 && r.Partners == "" && r.Results == "" && len(r.Documents) == 0 {
+		if r.Title == "" && r.Country == "" && r.Place == "" && r.FromYear == 0 && r.ToYear == 0 && r.Partners == "" && r.Results == "" && len(r.Documents) == 0 {
 			continue
 		}
 		refs = append(refs, r)
 	}
 	a.References = refs
+}
+
+// labelDay is t's calendar date at UTC midnight; availability is stated
+// in whole days.
+func labelDay(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 func uniqueTrimmed(list []string, lower bool) []string {
@@ -218,6 +271,7 @@ func (a *LabelApplication) Validate(complete bool, year int) error {
 	} else if k.MaxDurationDays > 0 && k.MaxDurationDays < k.MinDurationDays {
 		errs = append(errs, FieldError("max_days", "label.days.order"))
 	}
+	errs = append(errs, k.validateAvailability(year)...)
 	if len(a.References) > labelReferencesMax {
 		errs = append(errs, FieldError("references", "label.references.too_many", labelReferencesMax))
 	}
@@ -234,6 +288,9 @@ func (a *LabelApplication) Validate(complete bool, year int) error {
 		}
 		if _, ok := CountryByCode(r.Country); !ok || r.Country == "FR" {
 			errs = append(errs, FieldError(f("country"), "label.reference.country.invalid", n))
+		}
+		if utf8.RuneCountInString(r.Place) > labelShortMax {
+			errs = append(errs, FieldError(f("place"), "label.reference.place.too_long", n, labelShortMax))
 		}
 		if r.FromYear < labelEarliestYear || r.FromYear > year {
 			errs = append(errs, FieldError(f("from"), "label.reference.from.invalid", n, labelEarliestYear, year))
@@ -278,6 +335,48 @@ func (a *LabelApplication) Validate(complete bool, year int) error {
 		}
 	}
 	return errs.Err()
+}
+
+// validateAvailability checks the stated period and the unavailable
+// windows of normalised conditions: each end within the dates a label may
+// cover as of year, each end after its start.
+func (k *LabelConditions) validateAvailability(year int) Errors {
+	var errs Errors
+	first := time.Date(year-labelDatesBefore, 1, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(year+labelDatesAhead, 12, 31, 0, 0, 0, 0, time.UTC)
+	inRange := func(t time.Time) bool { return !t.Before(first) && !t.After(last) }
+	fromOK, toOK := true, true
+	if !k.AvailableFrom.IsZero() && !inRange(k.AvailableFrom) {
+		errs, fromOK = append(errs, FieldError("available_from", "label.available.range", first.Year(), last.Year())), false
+	}
+	if !k.AvailableTo.IsZero() && !inRange(k.AvailableTo) {
+		errs, toOK = append(errs, FieldError("available_to", "label.available.range", first.Year(), last.Year())), false
+	}
+	if fromOK && toOK && !k.AvailableFrom.IsZero() && !k.AvailableTo.IsZero() && k.AvailableTo.Before(k.AvailableFrom) {
+		errs = append(errs, FieldError("available_to", "label.available.order"))
+	}
+	if len(k.Unavailable) > labelWindowsMax {
+		errs = append(errs, FieldError("unav0_from", "label.unavailable.too_many", labelWindowsMax))
+	}
+	for i, w := range k.Unavailable {
+		n := i + 1
+		f := func(name string) string { return fmt.Sprintf("unav%d_%s", i, name) }
+		switch {
+		case w.From.IsZero():
+			errs = append(errs, FieldError(f("from"), "label.unavailable.from.required", n))
+		case !inRange(w.From):
+			errs = append(errs, FieldError(f("from"), "label.unavailable.range", n, first.Year(), last.Year()))
+		}
+		switch {
+		case w.To.IsZero():
+			errs = append(errs, FieldError(f("to"), "label.unavailable.to.required", n))
+		case !inRange(w.To):
+			errs = append(errs, FieldError(f("to"), "label.unavailable.range", n, first.Year(), last.Year()))
+		case !w.From.IsZero() && w.To.Before(w.From):
+			errs = append(errs, FieldError(f("to"), "label.unavailable.order", n))
+		}
+	}
+	return errs
 }
 
 // Countries returns the countries of the references, each once, sorted.

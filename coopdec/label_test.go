@@ -2,6 +2,7 @@ package coopdec
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,6 +38,35 @@ func TestLabelValidate(t *testing.T) {
 		{"reference years reversed", func(a *LabelApplication) { a.References[0].ToYear = 2010 }, false, []string{"ref0_to"}},
 		{"reference without title", func(a *LabelApplication) { a.References[0].Title = "" }, false, []string{"ref0_title"}},
 		{"reference without results", func(a *LabelApplication) { a.References[0].Results = "" }, true, []string{"ref0_results"}},
+		{"reference place too long", func(a *LabelApplication) { a.References[0].Place = strings.Repeat("Pune ", 61) }, false, []string{"ref0_place"}},
+		{"available period", func(a *LabelApplication) {
+			a.Conditions.AvailableFrom, a.Conditions.AvailableTo = day(2026, 9, 1), day(2027, 6, 30)
+			a.Conditions.Unavailable = []ExpertiseWindow{{day(2026, 12, 15), day(2027, 1, 5)}, {day(2027, 2, 1), day(2027, 2, 1)}}
+		}, true, nil},
+		{"available period reversed", func(a *LabelApplication) {
+			a.Conditions.AvailableFrom, a.Conditions.AvailableTo = day(2027, 6, 30), day(2026, 9, 1)
+		}, false, []string{"available_to"}},
+		{"available open end", func(a *LabelApplication) { a.Conditions.AvailableTo = day(2027, 6, 30) }, true, nil},
+		{"available too far", func(a *LabelApplication) {
+			a.Conditions.AvailableFrom, a.Conditions.AvailableTo = day(2024, 12, 31), day(2037, 1, 1)
+		}, false, []string{"available_from", "available_to"}},
+		{"available range edges", func(a *LabelApplication) {
+			a.Conditions.AvailableFrom, a.Conditions.AvailableTo = day(2025, 1, 1), day(2036, 12, 31)
+		}, false, nil},
+		{"unavailable reversed", func(a *LabelApplication) {
+			a.Conditions.Unavailable = []ExpertiseWindow{{day(2026, 8, 1), day(2026, 8, 31)}, {day(2026, 12, 20), day(2026, 12, 1)}}
+		}, false, []string{"unav1_to"}},
+		{"unavailable half open", func(a *LabelApplication) {
+			a.Conditions.Unavailable = []ExpertiseWindow{{From: day(2026, 8, 1)}, {To: day(2026, 8, 1)}}
+		}, false, []string{"unav0_to", "unav1_from"}},
+		{"unavailable out of range", func(a *LabelApplication) {
+			a.Conditions.Unavailable = []ExpertiseWindow{{day(1999, 8, 1), day(2040, 8, 1)}}
+		}, false, []string{"unav0_from", "unav0_to"}},
+		{"unavailable too many", func(a *LabelApplication) {
+			for range 21 {
+				a.Conditions.Unavailable = append(a.Conditions.Unavailable, ExpertiseWindow{day(2026, 8, 1), day(2026, 8, 2)})
+			}
+		}, false, []string{"unav0_from"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,9 +85,42 @@ func TestLabelValidate(t *testing.T) {
 		})
 	}
 	a := completeLabel()
+	a.References[0].Place = "  Mopti \n centre "
+	a.Conditions.AvailableFrom = time.Date(2026, 9, 1, 17, 30, 0, 0, time.FixedZone("IST", 19800))
+	a.Conditions.Unavailable = []ExpertiseWindow{{}, {day(2026, 12, 15), day(2027, 1, 5)}}
 	_ = a.Validate(true, 2026)
 	if len(a.References) != 1 || !slices.Equal(a.Conditions.Languages, []string{"fr", "en"}) {
 		t.Errorf("normalized: got %d references, languages %v; want 1, [fr en]", len(a.References), a.Conditions.Languages)
+	}
+	if a.References[0].Place != "Mopti centre" || !a.Conditions.AvailableFrom.Equal(day(2026, 9, 1)) || len(a.Conditions.Unavailable) != 1 {
+		t.Errorf("normalized: got place %q, from %v, windows %v; want Mopti centre, 2026-09-01 UTC, one window",
+			a.References[0].Place, a.Conditions.AvailableFrom, a.Conditions.Unavailable)
+	}
+	// A reference row holding only a place is not empty.
+	b := completeLabel()
+	b.References[1].Place = "Ségou"
+	if err := b.Validate(false, 2026); len(b.References) != 2 || ErrorCode(err) != EINVALID {
+		t.Errorf("place-only row: got %d references, %v; want it kept and reported", len(b.References), err)
+	}
+}
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func TestLabelValidityYears(t *testing.T) {
+	for _, tt := range []struct {
+		years int
+		ok    bool
+	}{{0, false}, {1, true}, {3, true}, {5, true}, {10, true}, {11, false}, {-3, false}} {
+		if err := CheckLabelValidityYears(tt.years); (err == nil) != tt.ok {
+			t.Errorf("CheckLabelValidityYears(%d): got %v; want ok %v", tt.years, err, tt.ok)
+		}
+	}
+	granted := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if got, want := LabelExpiry(granted, 5), time.Date(2031, 3, 2, 9, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("LabelExpiry(5 years): got %v; want %v", got, want)
+	}
+	if got, want := LabelExpiry(granted, 0), granted.AddDate(LabelValidityYears, 0, 0); !got.Equal(want) {
+		t.Errorf("LabelExpiry(default): got %v; want %v", got, want)
 	}
 }
 

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
@@ -81,6 +83,21 @@ func (f *dbFlags) open(ctx context.Context, migrate bool) (*sqldb.DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// labelValidityYears reads serve's --label-validity-years (or its
+// environment variable): a whole number of years within coopdec's bounds.
+func labelValidityYears(v string) (int, error) {
+	const what = "--label-validity-years (env COOPDEC_LABEL_VALIDITY_YEARS)"
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a whole number of years; give %d to %d", what, v,
+			coopdec.LabelValidityMinYears, coopdec.LabelValidityMaxYears)
+	}
+	if err := coopdec.CheckLabelValidityYears(n); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
 }
 
 // parse parses flags, turning -h into a clean exit and mistakes into usage.

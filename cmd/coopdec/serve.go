@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/demo"
 	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/mail"
@@ -27,6 +29,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demoMode := fs.Bool("demo", false, "load and enable the demonstration data and accounts")
 	referentiel := fs.String("referentiel", env("COOPDEC_REFERENTIEL", demo.DefaultReferentiel), "with --demo: territorial referential to import on first start (env COOPDEC_REFERENTIEL)")
 	noMigrate := fs.Bool("no-migrate", false, "do not apply database migrations at start")
+	labelYears := fs.String("label-validity-years", env("COOPDEC_LABEL_VALIDITY_YEARS", strconv.Itoa(coopdec.LabelValidityYears)),
+		"years a label of expertise is valid once granted, 1 to 10 (env COOPDEC_LABEL_VALIDITY_YEARS)")
+	benchLimit := fs.Bool("bench-limit", false, "serve GET /bench/limit/{size} for coopdec bench's limit (benchmarks only)")
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
 	fs.StringVar(&smtp.Host, "smtp-host", env("COOPDEC_SMTP_HOST", ""), "SMTP server; empty: emails go to the outbox at /admin/outbox (env COOPDEC_SMTP_HOST)")
@@ -40,6 +45,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	smtp.Password = smtpPassword
+	labelValidity, err := labelValidityYears(*labelYears)
+	if err != nil {
+		return err
+	}
 
 	var handler slog.Handler = slog.NewJSONHandler(stderr, nil)
 	if *logFormat == "text" {
@@ -71,8 +80,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*baseURL = "http://" + displayAddr(ln.Addr().String())
 	}
 
-	runner, err := jobs.New(ctx, db, logger, jobs.Options{Mail: sender, Digest: jobs.DigestOptions{
-		Mail: sender, BaseURL: *baseURL, Filter: web.SavedSearchFilter,
+	runner, err := jobs.New(ctx, db, logger, jobs.Options{Mail: sender, BaseURL: *baseURL, Digest: jobs.DigestOptions{
+		Mail: sender, Filter: web.SavedSearchFilter,
 	}})
 	if err != nil {
 		return err
@@ -99,7 +108,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	srv, err := web.New(web.Config{DB: db, Mail: sender, Jobs: runner, Blobs: blobs, Logger: logger,
-		BaseURL: *baseURL, Demo: *demoMode, Version: appVersion()})
+		BaseURL: *baseURL, Demo: *demoMode, Version: appVersion(), BenchLimit: *benchLimit,
+		LabelValidityYears: labelValidity})
 	if err != nil {
 		return err
 	}

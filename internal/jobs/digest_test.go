@@ -161,7 +161,8 @@ func TestDigest(t *testing.T) {
 	// Two days on, the call announced for later is public: Ana hears of it
 	// once, through the queue this time; Bob, unsubscribed, not at all.
 	now = t0.Add(72 * time.Hour)
-	r := newTestRunner(t, db, Options{Digest: DigestOptions{Mail: rec, BaseURL: "https://coopdec.example", Filter: queryFilter}}, newProbeWorker(db))
+	// The runner's base URL reaches the digest, which has none of its own.
+	r := newTestRunner(t, db, Options{BaseURL: "https://coopdec.example", Digest: DigestOptions{Mail: rec, Filter: queryFilter}}, newProbeWorker(db))
 	events := subscribe(t, r)
 	start(t, r)
 	if err := db.TxWithJobs(ctx, r, func(_ *sql.Tx, enqueue func(...sqldb.Job) error) error {
@@ -171,7 +172,7 @@ func TestDigest(t *testing.T) {
 	}
 	waitCompleted(t, events, DigestArgs{}.Kind(), 1)
 	msgs = rec.Messages()
-	if len(msgs) != 1 || msgs[0].To != "ana@example.org" || !strings.Contains(msgs[0].Text, "/appels/"+strconv.FormatInt(later.ID, 10)+"\n") ||
+	if len(msgs) != 1 || msgs[0].To != "ana@example.org" || !strings.Contains(msgs[0].Text, "https://coopdec.example/appels/"+strconv.FormatInt(later.ID, 10)+"\n") ||
 		strings.Contains(msgs[0].Text, "/appels/"+strconv.FormatInt(fresh.ID, 10)+"\n") {
 		t.Fatalf("third morning: got %+v; want one email to Ana with only the call published since", msgs)
 	}

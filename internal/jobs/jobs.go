@@ -41,6 +41,9 @@ type Options struct {
 	// being notified of them: for PostgreSQL behind a connection pooler that
 	// cannot LISTEN, like PgBouncer in transaction mode.
 	PollOnly bool
+	// BaseURL is the platform's public URL, for the links in the emails
+	// of every job; the digest uses its own when set.
+	BaseURL string
 	// Digest lets the daily digest of saved searches send its emails; it
 	// is scheduled only when set.
 	Digest DigestOptions
@@ -92,6 +95,9 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 	}
 	if opts.CallClockInterval <= 0 {
 		opts.CallClockInterval = defaultCallClock
+	}
+	if opts.Digest.BaseURL == "" {
+		opts.Digest.BaseURL = opts.BaseURL
 	}
 	logger = logger.With("component", "jobs")
 	r := &Runner{logger: logger}

@@ -43,7 +43,7 @@ type LabelExpiryWorker struct {
 }
 
 func newLabelExpiryWorker(db *sqldb.DB, logger *slog.Logger, opts Options, r *Runner) *LabelExpiryWorker {
-	return &LabelExpiryWorker{db: db, logger: logger, baseURL: strings.TrimRight(opts.Digest.BaseURL, "/"), enqueue: r}
+	return &LabelExpiryWorker{db: db, logger: logger, baseURL: strings.TrimRight(opts.BaseURL, "/"), enqueue: r}
 }
 
 func (w *LabelExpiryWorker) Timeout(*river.Job[LabelExpiryArgs]) time.Duration {

@@ -55,7 +55,7 @@ func TestLabelExpiry(t *testing.T) {
 	offset.Store(int64(untilExpiry - 90*24*time.Hour))
 
 	rec := &mail.Recorder{}
-	r := newTestRunner(t, db, Options{Mail: rec}, newProbeWorker(db))
+	r := newTestRunner(t, db, Options{Mail: rec, BaseURL: "https://coopdec.example/"}, newProbeWorker(db))
 	events := subscribe(t, r)
 	start(t, r)
 	run := func(n int) {
@@ -79,8 +79,8 @@ func TestLabelExpiry(t *testing.T) {
 	run(1)
 	msgs := rec.Messages()
 	if len(msgs) != 2 || !strings.Contains(msgs[0].Text, "in 90 days") || !strings.Contains(msgs[1].Text, "in 30 days") ||
-		msgs[0].To != member.Email || !strings.Contains(msgs[0].Subject, label.Number) {
-		t.Fatalf("reminders: got %+v; want 90 then 30 days, in English", msgs)
+		msgs[0].To != member.Email || !strings.Contains(msgs[0].Subject, label.Number) || !strings.Contains(msgs[1].Text, "https://coopdec.example/labels") {
+		t.Fatalf("reminders: got %+v; want 90 then 30 days, in English, linking to the platform's labels", msgs)
 	}
 	offset.Store(int64(untilExpiry))
 	again()

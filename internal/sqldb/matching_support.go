@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,27 +67,58 @@ func (db *DB) validLabelRows(ctx context.Context, now time.Time, country string)
 // ExpertiseProfiles returns the profile of every authority holding a valid
 // label at now, by name: themes from its competencies; experience per
 // country from its references (first and last years, with 0 as the last
-// year when one is still going on, and the references that are missions
-// counted as missions; references name no place within the country, so
-// Regions stay empty); languages from its conditions; its région; as
-// availability only the longest mission it can staff, the conditions
-// stating no dates. PastRatings stay empty: missions carry no evaluation
-// yet.
+// year when one is still going on, the references that are missions
+// counted as missions, and the places they name as Regions); languages
+// from its conditions; its région; as availability the period, the
+// unavailable windows and the longest mission its conditions state; and as
+// PastRatings the evaluations of the missions it carried out, oldest
+// first. Two queries whatever the number of authorities: the labels, and
+// every evaluation.
 func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.ExpertiseProfile, error) {
 	rows, err := db.validLabelRows(ctx, now, "")
+	if err != nil {
+		return nil, err
+	}
+	ratings, err := db.missionRatings(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]coopdec.ExpertiseProfile, len(rows))
 	for i := range rows {
 		out[i] = expertiseProfile(&rows[i])
+		out[i].PastRatings = ratings[rows[i].orgID]
 	}
 	return out, nil
 }
 
+// missionRatings reads the evaluation of every evaluated mission, by the
+// authority that carried it out. Only missions that went to an authority
+// are ever evaluated (a report must come first), so the table stays as
+// small as the missions themselves.
+func (db *DB) missionRatings(ctx context.Context) (map[int64][]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.authority_organisation_id, e.rating FROM mission_evaluations e
+		JOIN mission_requests m ON m.id = e.mission_id WHERE m.authority_organisation_id IS NOT NULL
+		ORDER BY e.evaluated_at, e.mission_id`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[int64][]int{}
+	for rows.Next() {
+		var org int64
+		var rating int
+		if err := rows.Scan(&org, &rating); err != nil {
+			return nil, translate(err)
+		}
+		out[org] = append(out[org], rating)
+	}
+	return out, translate(rows.Err())
+}
+
 func expertiseProfile(r *validLabelRow) coopdec.ExpertiseProfile {
 	p := coopdec.ExpertiseProfile{OrganisationID: r.orgID, Name: r.name, RegionCode: r.region, Themes: r.comp.Themes,
-		Languages: r.cond.Languages, Availability: coopdec.ExpertiseAvailability{MaxMissionDays: r.cond.MaxDurationDays}}
+		Languages: r.cond.Languages, Availability: coopdec.ExpertiseAvailability{From: r.cond.AvailableFrom,
+			To: r.cond.AvailableTo, Unavailable: r.cond.Unavailable, MaxMissionDays: r.cond.MaxDurationDays}}
 	for _, ref := range r.refs {
 		c := strings.ToUpper(strings.TrimSpace(ref.Country))
 		if c == "" {
@@ -111,6 +143,10 @@ func expertiseProfile(r *validLabelRow) coopdec.ExpertiseProfile {
 		}
 		if ref.Kind == coopdec.ReferenceMission {
 			x.Missions++
+		}
+		if place := strings.TrimSpace(ref.Place); place != "" &&
+			!slices.ContainsFunc(x.Regions, func(q string) bool { return strings.EqualFold(q, place) }) {
+			x.Regions = append(x.Regions, place)
 		}
 	}
 	return p

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/sqldb"
@@ -14,6 +16,7 @@ type apiLabelReference struct {
 	Title     string   `json:"title"`
 	Kind      string   `json:"kind"`
 	Country   string   `json:"country"`
+	Place     string   `json:"place"`
 	FromYear  int      `json:"from_year"`
 	ToYear    int      `json:"to_year"`
 	Partners  string   `json:"partners"`
@@ -27,12 +30,69 @@ type apiLabelCompetencies struct {
 	Methods     string   `json:"methods"`
 }
 
+// apiLabelConditions: dates are days, 2006-01-02; a period's open end is
+// null (or left out, or empty when written).
 type apiLabelConditions struct {
-	Staff           string   `json:"staff"`
-	Languages       []string `json:"languages"`
-	MinDurationDays int      `json:"min_duration_days"`
-	MaxDurationDays int      `json:"max_duration_days"`
-	SelfCovered     string   `json:"self_covered"`
+	Staff           string           `json:"staff"`
+	Languages       []string         `json:"languages"`
+	MinDurationDays int              `json:"min_duration_days"`
+	MaxDurationDays int              `json:"max_duration_days"`
+	SelfCovered     string           `json:"self_covered"`
+	AvailableFrom   *string          `json:"available_from"`
+	AvailableTo     *string          `json:"available_to"`
+	Unavailable     []apiLabelWindow `json:"unavailable"`
+}
+
+// apiLabelWindow is a span of days when the authority's experts cannot
+// leave, both ends included.
+type apiLabelWindow struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func newAPILabelConditions(k coopdec.LabelConditions) apiLabelConditions {
+	out := apiLabelConditions{Staff: k.Staff, Languages: orEmpty(k.Languages), MinDurationDays: k.MinDurationDays,
+		MaxDurationDays: k.MaxDurationDays, SelfCovered: k.SelfCovered, AvailableFrom: apiLabelDayPtr(k.AvailableFrom),
+		AvailableTo: apiLabelDayPtr(k.AvailableTo), Unavailable: []apiLabelWindow{}}
+	for _, w := range k.Unavailable {
+		out.Unavailable = append(out.Unavailable, apiLabelWindow{From: apiLabelDay(w.From), To: apiLabelDay(w.To)})
+	}
+	return out
+}
+
+// conditions reads the conditions; dates that do not read are errors
+// added to errs.
+func (in apiLabelConditions) conditions(errs *coopdec.Errors) coopdec.LabelConditions {
+	k := coopdec.LabelConditions{Staff: in.Staff, Languages: in.Languages, MinDurationDays: in.MinDurationDays,
+		MaxDurationDays: in.MaxDurationDays, SelfCovered: in.SelfCovered}
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	k.AvailableFrom = readLabelDay(errs, "available_from", deref(in.AvailableFrom))
+	k.AvailableTo = readLabelDay(errs, "available_to", deref(in.AvailableTo))
+	for i, w := range in.Unavailable {
+		k.Unavailable = append(k.Unavailable, coopdec.ExpertiseWindow{
+			From: readLabelDay(errs, fmt.Sprintf("unav%d_from", i), w.From), To: readLabelDay(errs, fmt.Sprintf("unav%d_to", i), w.To)})
+	}
+	return k
+}
+
+func apiLabelDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func apiLabelDayPtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	d := apiLabelDay(t)
+	return &d
 }
 
 // apiLabelInput is what a client writes.
@@ -64,28 +124,32 @@ type apiLabelDoc struct {
 	ExpiresAt        *string              `json:"expires_at"`
 }
 
-func (in apiLabelInput) application() *coopdec.LabelApplication {
+// application reads what the client wrote; dates that do not read are
+// field errors.
+func (in apiLabelInput) application() (*coopdec.LabelApplication, error) {
+	var errs coopdec.Errors
 	a := &coopdec.LabelApplication{OrganisationID: in.OrganisationID,
-		Competencies: coopdec.LabelCompetencies(in.Competencies), Conditions: coopdec.LabelConditions(in.Conditions)}
+		Competencies: coopdec.LabelCompetencies(in.Competencies), Conditions: in.Conditions.conditions(&errs)}
 	for _, r := range in.References {
 		a.References = append(a.References, coopdec.LabelReference{Title: r.Title, Kind: coopdec.ReferenceKind(r.Kind),
-			Country: r.Country, FromYear: r.FromYear, ToYear: r.ToYear, Partners: r.Partners, Results: r.Results, Documents: r.Documents})
+			Country: r.Country, Place: r.Place, FromYear: r.FromYear, ToYear: r.ToYear, Partners: r.Partners, Results: r.Results,
+			Documents: r.Documents})
 	}
-	return a
+	return a, errs.Err()
 }
 
 func newAPILabelDoc(rec *sqldb.LabelRecord) apiLabelDoc {
 	d := apiLabelDoc{ID: rec.ID, OrganisationID: rec.OrganisationID, OrganisationName: rec.OrganisationName, RegionCode: rec.RegionCode,
-		State: string(rec.State), Competencies: apiLabelCompetencies(rec.Competencies), Conditions: apiLabelConditions(rec.Conditions),
+		State: string(rec.State), Competencies: apiLabelCompetencies(rec.Competencies), Conditions: newAPILabelConditions(rec.Conditions),
 		References: []apiLabelReference{}, Number: apiOptional(rec.Number), Reason: rec.Reason,
 		CreatedAt: apiTime(rec.CreatedAt), UpdatedAt: apiTime(rec.UpdatedAt)}
-	d.Competencies.Themes, d.Conditions.Languages = orEmpty(d.Competencies.Themes), orEmpty(d.Conditions.Languages)
+	d.Competencies.Themes = orEmpty(d.Competencies.Themes)
 	if rec.RenewsID != 0 {
 		id := rec.RenewsID
 		d.RenewsID = &id
 	}
 	for _, r := range rec.References {
-		d.References = append(d.References, apiLabelReference{Title: r.Title, Kind: string(r.Kind), Country: r.Country,
+		d.References = append(d.References, apiLabelReference{Title: r.Title, Kind: string(r.Kind), Country: r.Country, Place: r.Place,
 			FromYear: r.FromYear, ToYear: r.ToYear, Partners: r.Partners, Results: r.Results, Documents: orEmpty(r.Documents)})
 	}
 	if !rec.SubmittedAt.IsZero() {
@@ -156,7 +220,11 @@ func (s *Server) apiLabelCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	a := in.application()
+	a, err := in.application()
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	if err := s.db.CreateLabelApplication(r.Context(), currentUser(r), a, actor(r)); err != nil {
 		s.error(w, r, err)
 		return
@@ -189,7 +257,11 @@ func (s *Server) apiLabelUpdate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	a := in.application()
+	a, err := in.application()
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	a.ID, a.OrganisationID = rec.ID, rec.OrganisationID
 	if err := s.db.UpdateLabelApplication(r.Context(), currentUser(r), a); err != nil {
 		s.error(w, r, err)

@@ -14,7 +14,8 @@ import (
 // (coopdec.CheckLabelCreate, coopdec.CheckLabelEdit, coopdec.CheckLabelAction);
 // storage keeps applications, review history and reminders (sqldb.LabelRecord);
 // the daily job internal/jobs.LabelExpiryWorker sends reminders and ends
-// expired labels. A label is valid coopdec.LabelValidityYears (3 years).
+// expired labels. A label is valid Config.LabelValidityYears, by default
+// coopdec.LabelValidityYears (3 years).
 
 // labelRoutes registers the label of expertise: applications by local authorities, the ministry's review, renewal and revocation.
 func (s *Server) labelRoutes(mux *http.ServeMux) {
@@ -73,7 +74,8 @@ func (s *Server) labelMails(action coopdec.LabelAction) sqldb.LabelNotice {
 	}
 }
 
-// reviewLabel records an officer's action, with its emails.
+// reviewLabel records an officer's action, with its emails; a grant is
+// valid the deployment's s.labelYears.
 func (s *Server) reviewLabel(r *http.Request, id int64, action coopdec.LabelAction, reason string) (*sqldb.LabelRecord, error) {
-	return s.db.ReviewLabel(r.Context(), s.jobs, currentUser(r), id, action, reason, coopdec.LabelValidityYears, actor(r), s.labelMails(action))
+	return s.db.ReviewLabel(r.Context(), s.jobs, currentUser(r), id, action, reason, s.labelYears, actor(r), s.labelMails(action))
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -96,6 +97,7 @@ type labelPageData struct {
 	Themes    []coopdec.Theme
 	Languages []string
 	Rows      []labelRefRow
+	Windows   []labelWindowRow
 	Expires   string
 }
 
@@ -103,6 +105,12 @@ type labelRefRow struct {
 	Index int
 	coopdec.LabelReference
 	From, To, Documents string
+}
+
+// labelWindowRow is an unavailable window as the form shows it.
+type labelWindowRow struct {
+	Index    int
+	From, To string
 }
 
 func (s *Server) labelView(r *http.Request, rec *sqldb.LabelRecord, form url.Values) (*view, error) {
@@ -128,8 +136,17 @@ func (s *Server) labelView(r *http.Request, rec *sqldb.LabelRecord, form url.Val
 	for i := range max(n+3, 5) {
 		p := fmt.Sprintf("ref%d_", i)
 		d.Rows = append(d.Rows, labelRefRow{Index: i, LabelReference: coopdec.LabelReference{Title: form.Get(p + "title"),
-			Kind: coopdec.ReferenceKind(form.Get(p + "kind")), Country: form.Get(p + "country"), Partners: form.Get(p + "partners"),
-			Results: form.Get(p + "results")}, From: form.Get(p + "from"), To: form.Get(p + "to"), Documents: form.Get(p + "documents")})
+			Kind: coopdec.ReferenceKind(form.Get(p + "kind")), Country: form.Get(p + "country"), Place: form.Get(p + "place"),
+			Partners: form.Get(p + "partners"), Results: form.Get(p + "results")}, From: form.Get(p + "from"), To: form.Get(p + "to"),
+			Documents: form.Get(p + "documents")})
+	}
+	n = 0
+	for i := 0; i < 100 && form.Has(fmt.Sprintf("unav%d_from", i)); i++ {
+		n = i + 1
+	}
+	for i := range max(n+2, 3) {
+		p := fmt.Sprintf("unav%d_", i)
+		d.Windows = append(d.Windows, labelWindowRow{Index: i, From: form.Get(p + "from"), To: form.Get(p + "to")})
 	}
 	v := s.newView(r, "label.page.title", d)
 	v.Form = form
@@ -149,11 +166,19 @@ func labelForm(a *coopdec.LabelApplication) url.Values {
 	if a.Conditions.MaxDurationDays > 0 {
 		f.Set("max_days", strconv.Itoa(a.Conditions.MaxDurationDays))
 	}
+	f.Set("available_from", apiLabelDay(a.Conditions.AvailableFrom))
+	f.Set("available_to", apiLabelDay(a.Conditions.AvailableTo))
+	for i, w := range a.Conditions.Unavailable {
+		p := fmt.Sprintf("unav%d_", i)
+		f.Set(p+"from", apiLabelDay(w.From))
+		f.Set(p+"to", apiLabelDay(w.To))
+	}
 	for i, ref := range a.References {
 		p := fmt.Sprintf("ref%d_", i)
 		f.Set(p+"title", ref.Title)
 		f.Set(p+"kind", string(ref.Kind))
 		f.Set(p+"country", ref.Country)
+		f.Set(p+"place", ref.Place)
 		f.Set(p+"from", strconv.Itoa(ref.FromYear))
 		if ref.ToYear > 0 {
 			f.Set(p+"to", strconv.Itoa(ref.ToYear))
@@ -165,7 +190,22 @@ func labelForm(a *coopdec.LabelApplication) url.Values {
 	return f
 }
 
-// labelFromForm reads the form; numbers that do not read are errors.
+// readLabelDay reads a day written 2006-01-02 (as date inputs send it);
+// empty is the zero time, anything else that does not read is an error
+// added to errs.
+func readLabelDay(errs *coopdec.Errors, field, v string) time.Time {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}
+	}
+	d, ok := coopdec.MissionDate(v)
+	if !ok {
+		*errs = append(*errs, coopdec.FieldError(field, "label.date.invalid"))
+	}
+	return d
+}
+
+// labelFromForm reads the form; numbers and dates that do not read are
+// errors.
 func labelFromForm(f url.Values) (*coopdec.LabelApplication, error) {
 	var errs coopdec.Errors
 	num := func(field, key string, args ...any) int {
@@ -182,18 +222,25 @@ func labelFromForm(f url.Values) (*coopdec.LabelApplication, error) {
 	a := &coopdec.LabelApplication{
 		Competencies: coopdec.LabelCompetencies{Themes: f["themes"], Description: f.Get("description"), Methods: f.Get("methods")},
 		Conditions: coopdec.LabelConditions{Staff: f.Get("staff"), Languages: f["languages"], SelfCovered: f.Get("self_covered"),
-			MinDurationDays: num("min_days", "label.number.invalid"), MaxDurationDays: num("max_days", "label.number.invalid")},
+			MinDurationDays: num("min_days", "label.number.invalid"), MaxDurationDays: num("max_days", "label.number.invalid"),
+			AvailableFrom: readLabelDay(&errs, "available_from", f.Get("available_from")),
+			AvailableTo:   readLabelDay(&errs, "available_to", f.Get("available_to"))},
+	}
+	for i := 0; i < 100 && f.Has(fmt.Sprintf("unav%d_from", i)); i++ {
+		p := fmt.Sprintf("unav%d_", i)
+		a.Conditions.Unavailable = append(a.Conditions.Unavailable, coopdec.ExpertiseWindow{
+			From: readLabelDay(&errs, p+"from", f.Get(p+"from")), To: readLabelDay(&errs, p+"to", f.Get(p+"to"))})
 	}
 	for i := 0; i < 100 && f.Has(fmt.Sprintf("ref%d_title", i)); i++ {
 		p := fmt.Sprintf("ref%d_", i)
 		a.References = append(a.References, coopdec.LabelReference{Title: f.Get(p + "title"), Kind: coopdec.ReferenceKind(f.Get(p + "kind")),
-			Country: f.Get(p + "country"), FromYear: num(p+"from", "label.number.invalid"), ToYear: num(p+"to", "label.number.invalid"),
+			Country: f.Get(p + "country"), Place: f.Get(p + "place"), FromYear: num(p+"from", "label.number.invalid"), ToYear: num(p+"to", "label.number.invalid"),
 			Partners: f.Get(p + "partners"), Results: f.Get(p + "results"), Documents: strings.Split(f.Get(p+"documents"), "\n")})
 	}
 	// An empty row read with its default kind is still empty.
 	for i := range a.References {
 		ref := &a.References[i]
-		if ref.Title == "" && ref.Country == "" && ref.FromYear == 0 && strings.TrimSpace(ref.Results) == "" {
+		if ref.Title == "" && ref.Country == "" && strings.TrimSpace(ref.Place) == "" && ref.FromYear == 0 && strings.TrimSpace(ref.Results) == "" {
 			ref.Kind = ""
 		}
 	}
@@ -311,6 +358,14 @@ func (labelPageData) Has(f url.Values, field, value string) bool {
 		}
 	}
 	return false
+}
+
+// Day writes a day of the stated availability, as the pages write dates.
+func (labelPageData) Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("02/01/2006")
 }
 
 // ThemeName names a theme in the reader's language.

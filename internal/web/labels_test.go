@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -265,5 +267,115 @@ func TestLabelDirectory(t *testing.T) {
 	}
 	if res := anon.get(fmt.Sprintf("/expertise/%d", f.marseille.ID)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("profile without label: got %d; want 404", res.StatusCode)
+	}
+}
+
+// TestLabelPlaceAvailabilityAndValidity: the place of a reference and the
+// stated availability go through the API and the form, are refused when
+// they do not hold together, and show on the public profile; a server
+// configured for five years grants labels valid five years.
+func TestLabelPlaceAvailabilityAndValidity(t *testing.T) {
+	f := newLabelFixture(t)
+	e := f.e
+	if _, err := New(Config{DB: e.db, Mail: e.mail, Jobs: e.runner, Blobs: e.blobs, BaseURL: e.ts.URL, LabelValidityYears: 11}); err == nil {
+		t.Fatal("New with an 11-year validity: got no error")
+	}
+	srv, err := New(Config{DB: e.db, Mail: e.mail, Jobs: e.runner, Blobs: e.blobs, BaseURL: e.ts.URL, Version: "test",
+		NoLoginDelay: true, LabelValidityYears: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv, e.ts.Config.Handler = srv, srv
+	c := e.apiContract()
+	list := "/api/v1/label-applications"
+
+	in := labelInput(f.lyon.ID)
+	in["references"].([]map[string]any)[0]["place"] = "Mopti"
+	cond := in["conditions"].(map[string]any)
+	cond["available_from"], cond["available_to"] = "2027-01-01", nil
+	cond["unavailable"] = []map[string]any{{"from": "2027-07-14", "to": "2027-08-31"}}
+	var doc struct {
+		ID         int64
+		References []struct{ Place string }
+		Conditions struct {
+			AvailableFrom *string `json:"available_from"`
+			AvailableTo   *string `json:"available_to"`
+			Unavailable   []struct{ From, To string }
+		}
+		GrantedAt *string `json:"granted_at"`
+		ExpiresAt *string `json:"expires_at"`
+	}
+	for _, bad := range []struct {
+		field   string
+		value   any
+		invalid bool // breaks the OpenAPI document itself
+		want    string
+	}{
+		{"available_from", "01/01/2027", true, "available_from"},
+		{"available_to", "2026-12-31", false, "available_to"}, // before available_from
+		{"unavailable", []map[string]any{{"from": "2027-08-31", "to": "2027-07-14"}}, false, "unav0_to"},
+		{"unavailable", []map[string]any{{"from": "2027-07-14"}}, true, "unav0_to"},
+		{"available_from", "2040-01-01", false, "available_from"}, // out of range
+	} {
+		badIn := labelInput(f.lyon.ID)
+		badIn["conditions"] = map[string]any{"available_from": "2027-01-01", bad.field: bad.value}
+		send := c.call
+		if bad.invalid {
+			send = c.invalid
+		}
+		if got := send("POST", list, f.memberTok, badIn, http.StatusUnprocessableEntity).fields(); !slices.Equal(got, []string{bad.want}) {
+			t.Errorf("%s = %v: got errors on %v; want on %s", bad.field, bad.value, got, bad.want)
+		}
+	}
+	c.call("POST", list, f.memberTok, in, http.StatusCreated).decode(&doc)
+	if len(doc.References) != 1 || doc.References[0].Place != "Mopti" || doc.Conditions.AvailableFrom == nil ||
+		*doc.Conditions.AvailableFrom != "2027-01-01" || doc.Conditions.AvailableTo != nil || len(doc.Conditions.Unavailable) != 1 ||
+		doc.Conditions.Unavailable[0].To != "2027-08-31" {
+		t.Fatalf("created: got %+v", doc)
+	}
+	p := fmt.Sprintf(list+"/%d", doc.ID)
+	c.call("POST", p+"/submission", f.memberTok, nil, http.StatusOK)
+	c.call("POST", p+"/review", f.officerTok, map[string]any{"action": "grant"}, http.StatusOK).decode(&doc)
+	granted, err1 := time.Parse(time.RFC3339, *doc.GrantedAt)
+	expires, err2 := time.Parse(time.RFC3339, *doc.ExpiresAt)
+	if err1 != nil || err2 != nil || !expires.Equal(granted.AddDate(5, 0, 0)) {
+		t.Fatalf("granted %v, expires %v; want five years apart", doc.GrantedAt, doc.ExpiresAt)
+	}
+	b := body(t, e.client().get(fmt.Sprintf("/expertise/%d", f.lyon.ID)))
+	for _, want := range []string{"Mopti", "à partir du 01/01/2027", "du 14/07/2027 au 31/08/2027"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("profile: %q missing", want)
+		}
+	}
+
+	// The form: Marseille states a place and its availability.
+	other := e.client().login(f.other.Email)
+	res := other.post("/labels/nouveau", url.Values{"organisation_id": {fmt.Sprint(f.marseille.ID)}})
+	page := res.Header.Get("Location")
+	if b := body(t, other.get(page)); !strings.Contains(b, `name="ref0_place"`) || !strings.Contains(b, `type="date" id="unav2_from"`) {
+		t.Fatalf("form: no place field or spare unavailable rows")
+	}
+	form := url.Values{"action": {"save"}, "ref0_title": {"Déchets à Sousse"}, "ref0_kind": {"project"}, "ref0_country": {"TN"},
+		"ref0_place": {"Sousse"}, "ref0_from": {"2016"}, "available_from": {"2027-13-01"}, "available_to": {"2027-06-30"},
+		"unav0_from": {"2027-03-10"}, "unav0_to": {"2027-03-01"}, "unav1_from": {""}, "unav1_to": {""}}
+	res = other.post(page, form)
+	if b := body(t, res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "AAAA-MM-JJ") || !strings.Contains(b, `value="Sousse"`) {
+		t.Fatalf("bad date: got %d; want 422 with the format asked and the place kept", res.StatusCode)
+	}
+	form.Set("available_from", "2027-01-01")
+	res = other.post(page, form)
+	if b := body(t, res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "Indisponibilité 1 : la fin ne peut précéder le début.") ||
+		!strings.Contains(b, `href="#unav0_to"`) {
+		t.Fatalf("reversed window: got %d; want 422 linked to unav0_to", res.StatusCode)
+	}
+	form.Set("unav0_to", "2027-03-20")
+	if res = other.post(page, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: got %d; want 303: %s", res.StatusCode, body(t, res))
+	}
+	b = body(t, other.get(page))
+	for _, want := range []string{`value="Sousse"`, `value="2027-01-01"`, `value="2027-06-30"`, `value="2027-03-10"`, `value="2027-03-20"`} {
+		if !strings.Contains(b, want) {
+			t.Errorf("saved form: %s missing", want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/i18n"
 	"github.com/coopdec/coopdec/internal/mail"
@@ -31,9 +32,15 @@ type Config struct {
 	BaseURL string // public URL, for links in emails; e.g. http://127.0.0.1:8080
 	Demo    bool   // demonstration mode: the demo password is accepted
 	Version string
+	// LabelValidityYears is how long a label granted here is valid;
+	// 0: coopdec.LabelValidityYears.
+	LabelValidityYears int
 	// SlowLogin, when false, skips the login throttling delay (tests that
 	// count attempts still see refusals).
 	NoLoginDelay bool
+	// BenchLimit serves GET /bench/limit/{size}, the load benchmark's
+	// measure of the machine's limit (serve --bench-limit).
+	BenchLimit bool
 }
 
 // Server holds the handlers' dependencies.
@@ -51,6 +58,9 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	handler http.Handler
+
+	benchLimit bool // see Config.BenchLimit
+	labelYears int  // validity of the labels granted, see Config.LabelValidityYears
 }
 
 // New builds a server; it fails when a template or catalogue is broken, so
@@ -66,6 +76,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("web: base URL %q must be absolute, e.g. http://127.0.0.1:8080", cfg.BaseURL)
 	}
+	if cfg.LabelValidityYears == 0 {
+		cfg.LabelValidityYears = coopdec.LabelValidityYears
+	}
+	if err := coopdec.CheckLabelValidityYears(cfg.LabelValidityYears); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -75,7 +91,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{db: cfg.DB, mail: cfg.Mail, jobs: cfg.Jobs, blobs: cfg.Blobs, log: cfg.Logger, cat: cat, base: base, demo: cfg.Demo,
-		version: cfg.Version, noDelay: cfg.NoLoginDelay, pages: p, metrics: newMetrics()}
+		version: cfg.Version, noDelay: cfg.NoLoginDelay, benchLimit: cfg.BenchLimit,
+		labelYears: cfg.LabelValidityYears, pages: p, metrics: newMetrics()}
 	s.handler = s.middleware(recordPattern(s.routes()))
 	return s, nil
 }
