@@ -18,6 +18,7 @@ import (
 const (
 	missionNeedMax       = 4000
 	missionNameMax       = 200
+	missionPlaceMax      = 300
 	missionCommentMax    = 4000
 	missionExpertsMax    = 20
 	missionDurationMax   = 365
@@ -50,6 +51,7 @@ func (s MissionState) Closed() bool { return s == MissionSelected || s == Missio
 // states them.
 type MissionTerms struct {
 	Country      string // ISO 3166-1 alpha-2
+	Place        string // where in the country: a city or a region, free text; optional
 	PartnerName  string // the local partner institution
 	PartnerOrgID int64  // the partner as a registered foreign organisation; 0 if not registered
 	Themes       []string
@@ -77,6 +79,13 @@ func (t *MissionTerms) Validate() error {
 		add("country", "mission.country.required")
 	} else if _, ok := CountryByCode(t.Country); !ok || t.Country == "FR" {
 		add("country", "mission.country.invalid")
+	}
+	t.Place = strings.Join(strings.Fields(t.Place), " ")
+	switch {
+	case !utf8.ValidString(t.Place):
+		add("place", "mission.text.invalid")
+	case utf8.RuneCountInString(t.Place) > missionPlaceMax:
+		add("place", "mission.place.too_long", missionPlaceMax)
 	}
 	t.PartnerName = strings.TrimSpace(t.PartnerName)
 	checkMissionText("partner_name", t.PartnerName, missionNameMax, true, add)
@@ -479,6 +488,43 @@ func CheckMissionSelect(v MissionViewer, m *MissionRequest, r *MissionReply) err
 	return nil
 }
 
+// CanCancelMissionRequest allows cancelling m: officers any request, an
+// embassy's staff the requests their embassy made.
+func CanCancelMissionRequest(v MissionViewer, m *MissionRequest) bool {
+	if m == nil || v.User == nil {
+		return false
+	}
+	if v.officer() {
+		return true
+	}
+	id, ok := v.EmbassyFor(m.Country)
+	return ok && m.EmbassyID != 0 && id == m.EmbassyID
+}
+
+// CheckMissionCancel decides whether v may cancel m, giving reason: who
+// may (EFORBIDDEN); only while no authority is selected and no order is
+// drawn up, since by then an authority has committed to the mission
+// (ECONFLICT); a reason, which the invited authorities are told
+// (EINVALID). The reason is trimmed.
+func CheckMissionCancel(v MissionViewer, m *MissionRequest, hasOrder bool, reason *string) error {
+	if !CanCancelMissionRequest(v, m) {
+		return Errorf(EFORBIDDEN, "error.forbidden")
+	}
+	switch {
+	case m.State == MissionCancelled:
+		return Errorf(ECONFLICT, "mission.cancel.already")
+	case m.State == MissionSelected || m.AuthorityID != 0:
+		return Errorf(ECONFLICT, "mission.cancel.selected")
+	case hasOrder:
+		return Errorf(ECONFLICT, "mission.cancel.ordered")
+	}
+	*reason = strings.TrimSpace(*reason)
+	var errs Errors
+	add := func(field, key string, args ...any) { errs = append(errs, FieldError(field, key, args...)) }
+	checkMissionText("reason", *reason, missionCommentMax, true, add)
+	return errs.Err()
+}
+
 // CanProposeMission allows proposing a mission for authority: its members.
 func CanProposeMission(u *User, authority int64) bool {
 	return authority != 0 && slices.Contains(AuthoritiesOf(u), authority)
@@ -505,4 +551,5 @@ const (
 	AuditMissionSelect         = "mission.select"
 	AuditMissionPropose        = "mission.propose"
 	AuditMissionProposalReview = "mission.proposal_review"
+	AuditMissionCancel         = "mission.cancel"
 )

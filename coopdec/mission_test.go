@@ -1,6 +1,7 @@
 package coopdec
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,6 +39,8 @@ func TestMissionTermsValidate(t *testing.T) {
 		{"bad language", "languages", "mission.languages.invalid", func(m *MissionTerms) { m.Languages = []string{"french"} }},
 		{"unknown language", "languages", "mission.languages.invalid", func(m *MissionTerms) { m.Languages = []string{"qq"} }},
 		{"no budget", "budget_cents", "mission.budget.invalid", func(m *MissionTerms) { m.BudgetCents = 0 }},
+		{"place too long", "place", "mission.place.too_long", func(m *MissionTerms) { m.Place = strings.Repeat("é", 301) }},
+		{"place unreadable", "place", "mission.text.invalid", func(m *MissionTerms) { m.Place = "Saint-Louis \xff" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +49,30 @@ func TestMissionTermsValidate(t *testing.T) {
 			errs, _ := m.Validate().(Errors)
 			if len(errs) != 1 || errs[0].Field != tt.field || errs[0].Key != tt.key {
 				t.Fatalf("got %v; want one error %s %s", errs, tt.field, tt.key)
+			}
+		})
+	}
+}
+
+func TestMissionTermsPlace(t *testing.T) {
+	tests := []struct {
+		name, place, want string
+	}{
+		{"none", "", ""},
+		{"blank", " \t ", ""},
+		{"trimmed", "  Saint-Louis ", "Saint-Louis"},
+		{"spaces collapsed", "Pune,\n   Maharashtra", "Pune, Maharashtra"},
+		{"at the bound", strings.Repeat("é", 300), strings.Repeat("é", 300)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := validTerms()
+			m.Place = tt.place
+			if err := m.Validate(); err != nil {
+				t.Fatalf("got %v; want nil", err)
+			}
+			if m.Place != tt.want {
+				t.Errorf("place: got %q; want %q", m.Place, tt.want)
 			}
 		})
 	}

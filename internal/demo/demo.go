@@ -38,7 +38,7 @@ var Accounts = []Account{
 	{Email: "paca@demo.coopdec.test", Name: "Lucie Fabre", What: "co-gestionnaire, Région Provence-Alpes-Côte d'Azur", Roles: []coopdec.Role{coopdec.RoleCoManager}, Org: "paca"},
 	{Email: "undp@demo.coopdec.test", Name: "Karim Haddad", What: "co-gestionnaire, PNUD (ISI@MED)", Roles: []coopdec.Role{coopdec.RoleCoManager}, Org: "undp"},
 	{Email: "evaluator@demo.coopdec.test", Name: "Hélène Petit", What: "évaluatrice", Roles: []coopdec.Role{coopdec.RoleEvaluator}, Org: "university"},
-	{Email: "embassy-tunisia@demo.coopdec.test", Name: "Thomas Leroy", What: "ambassade de France en Tunisie", Roles: []coopdec.Role{coopdec.RoleEmbassy}, Org: "embassy-tn"},
+	{Email: "embassy-tunisia@demo.coopdec.test", Name: "Thomas Leroy", What: "ambassade de France en Tunisie : mission à Sfax achevée et évaluée", Roles: []coopdec.Role{coopdec.RoleEmbassy}, Org: "embassy-tn"},
 	{Email: "admin@demo.coopdec.test", Name: "Nadia Benali", What: "administratrice de la plateforme", Roles: []coopdec.Role{coopdec.RoleAdmin}},
 }
 

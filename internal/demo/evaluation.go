@@ -67,9 +67,9 @@ const (
 )
 
 var evaluationAccounts = []Account{
-	{Email: "bordeaux@demo.coopdec.test", Name: "Vincent Moreau", What: "membre de la Ville de Bordeaux : dossiers évalués (appel franco-indien, missions PACT2)", Org: "bordeaux", Admin: true},
+	{Email: "bordeaux@demo.coopdec.test", Name: "Vincent Moreau", What: "membre de la Ville de Bordeaux : dossiers évalués (appel franco-indien, missions PACT2), mission achevée à Sfax (Tunisie)", Org: "bordeaux", Admin: true},
 	{Email: "nantes@demo.coopdec.test", Name: "Élise Guérin", What: "membre de la Ville de Nantes : dossier retenu, décision en attente de la partie indienne", Org: "nantes", Admin: true},
-	{Email: "strasbourg@demo.coopdec.test", Name: "Mathieu Klein", What: "membre de la Ville de Strasbourg : dossier classé premier", Org: "strasbourg", Admin: true},
+	{Email: "strasbourg@demo.coopdec.test", Name: "Mathieu Klein", What: "membre de la Ville de Strasbourg : dossier classé premier, mission à Byblos (Liban) approuvée, rapport à déposer", Org: "strasbourg", Admin: true},
 	{Email: "grenoble@demo.coopdec.test", Name: "Laure Fontaine", What: "membre de la Ville de Grenoble : dossier en liste complémentaire", Org: "grenoble", Admin: true},
 	{Email: "nice@demo.coopdec.test", Name: "Paul Ricci", What: "membre de la Ville de Nice : subvention accordée (fonds méditerranéen)", Org: "nice", Admin: true},
 	{Email: evaluatorMinistry1, Name: "Bernard Lemoine", What: "évaluateur du ministère, ancien agent de la Ville de Nantes (jamais affecté à son dossier)", Roles: []coopdec.Role{coopdec.RoleEvaluator}},

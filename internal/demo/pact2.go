@@ -66,7 +66,7 @@ var pact2Accounts = []Account{
 	{Email: "gironde@demo.coopdec.test", Name: "Pierre Lacoste", What: "membre du Département de la Gironde : label qui expire dans moins de 90 jours", Org: "gironde", Admin: true},
 	{Email: "loire-atlantique@demo.coopdec.test", Name: "Morgane Bréhier", What: "membre du Département de la Loire-Atlantique : demande de label refusée", Org: "loire-atlantique", Admin: true},
 	{Email: "rennes@demo.coopdec.test", Name: "Yann Le Bihan", What: "membre de Rennes Métropole : label accordé", Org: "rennes-metropole", Admin: true},
-	{Email: "lille@demo.coopdec.test", Name: "Sarah Delattre", What: "membre de la Métropole Européenne de Lille : label accordé", Org: "lille-metropole", Admin: true},
+	{Email: "lille@demo.coopdec.test", Name: "Sarah Delattre", What: "membre de la Métropole Européenne de Lille : label accordé, mission achevée à Chennai (Inde), rapport déposé et évalué", Org: "lille-metropole", Admin: true},
 	{Email: "montpellier@demo.coopdec.test", Name: "Antoine Py", What: "membre de Montpellier Méditerranée Métropole : demande de label en cours d'examen", Org: "montpellier-metropole", Admin: true},
 	{Email: "toulouse@demo.coopdec.test", Name: "Céline Garrigues", What: "membre de Toulouse Métropole : demande de label à compléter", Org: "toulouse-metropole", Admin: true},
 	{Email: embassyIndia, Name: "Aurélie Chevalier", What: "ambassade de France en Inde : priorités de coopération", Roles: []coopdec.Role{coopdec.RoleEmbassy}, Org: "embassy-in"},
@@ -92,6 +92,13 @@ func ref(kind coopdec.ReferenceKind, country string, from, to int, title, partne
 	return coopdec.LabelReference{Title: title, Kind: kind, Country: country, FromYear: from, ToYear: to, Partners: partners, Results: results, Documents: docs}
 }
 
+// at names where in its country a reference took place, so that the
+// matching's place factor has something to find.
+func at(place string, r coopdec.LabelReference) coopdec.LabelReference {
+	r.Place = place
+	return r
+}
+
 const (
 	proj = coopdec.ReferenceProject
 	miss = coopdec.ReferenceMission
@@ -106,7 +113,7 @@ var pact2Labels = []labelSpec{
 			Description: "La Ville de Lyon et ses services d'urbanisme accompagnent des villes partenaires dans la planification urbaine, la formation des agents territoriaux et la gestion de l'eau potable.",
 			Methods:     "Missions courtes d'experts municipaux, accueil de délégations et stages dans les services, ateliers de planification conjoints, formation de formateurs."},
 		References: []coopdec.LabelReference{
-			ref(proj, "IN", 2014, 2019, "Plan de déplacements et formation des urbanistes de Pune", "Pune Municipal Corporation", "Quarante agents formés ; un plan de mobilité adopté par le conseil municipal.", "Convention de coopération Lyon–Pune", "Rapport final"),
+			at("Pune", ref(proj, "IN", 2014, 2019, "Plan de déplacements et formation des urbanistes de Pune", "Pune Municipal Corporation", "Quarante agents formés ; un plan de mobilité adopté par le conseil municipal.", "Convention de coopération Lyon–Pune", "Rapport final")),
 			ref(miss, "LB", 2018, 2018, "Diagnostic du réseau d'eau potable de Beyrouth", "Municipalité de Beyrouth, Établissement des eaux de Beyrouth", "Diagnostic remis ; priorités d'investissement chiffrées."),
 			ref(proj, "HT", 2011, 2014, "Reconstruction des services techniques de Jacmel après le séisme", "Mairie de Jacmel", "Services techniques réinstallés, vingt agents formés."),
 		},
@@ -117,7 +124,7 @@ var pact2Labels = []labelSpec{
 			Description: "Marseille partage son expérience de la collecte et du traitement des déchets, de l'assainissement littoral et de la gestion municipale en Méditerranée.",
 			Methods:     "Diagnostic sur place, compagnonnage entre services, plans d'action co-écrits avec la ville partenaire, suivi à distance."},
 		References: []coopdec.LabelReference{
-			ref(proj, "TN", 2016, 2021, "Collecte sélective et valorisation des déchets à Sousse", "Municipalité de Sousse", "Tri à la source dans trois quartiers ; tonnage enfoui réduit d'un cinquième.", "Rapport d'évaluation"),
+			at("Sousse", ref(proj, "TN", 2016, 2021, "Collecte sélective et valorisation des déchets à Sousse", "Municipalité de Sousse", "Tri à la source dans trois quartiers ; tonnage enfoui réduit d'un cinquième.", "Rapport d'évaluation")),
 			ref(miss, "LB", 2019, 2019, "Assainissement du front de mer de Tripoli", "Municipalité de Tripoli", "Schéma directeur d'assainissement du littoral remis."),
 			ref(proj, "MA", 2012, 2015, "Gestion déléguée de l'eau à Marrakech", "Commune de Marrakech", "Cahier des charges de délégation rédigé ensemble."),
 		},
@@ -138,7 +145,7 @@ var pact2Labels = []labelSpec{
 			Description: "Nantes, pionnière du tramway moderne, accompagne des villes dans leurs projets de transport collectif en site propre et d'aménagement des espaces publics.",
 			Methods:     "Études de faisabilité conjointes, visites techniques du réseau nantais, appui à la maîtrise d'ouvrage."},
 		References: []coopdec.LabelReference{
-			ref(proj, "IN", 2015, 2020, "Bus à haut niveau de service d'Ahmedabad", "Ahmedabad Municipal Corporation, CEPT University", "Deux lignes ouvertes ; billettique commune.", "Rapport de mission"),
+			at("Ahmedabad", ref(proj, "IN", 2015, 2020, "Bus à haut niveau de service d'Ahmedabad", "Ahmedabad Municipal Corporation, CEPT University", "Deux lignes ouvertes ; billettique commune.", "Rapport de mission")),
 			ref(miss, "SN", 2019, 2019, "Réorganisation des gares routières de Rufisque", "Ville de Rufisque", "Schéma de circulation remis à la ville."),
 		},
 		Conditions: coopdec.LabelConditions{Staff: "Ingénieurs des mobilités de Nantes Métropole, urbaniste.", Languages: []string{"fr", "en", "es"},
@@ -178,7 +185,7 @@ var pact2Labels = []labelSpec{
 			Description: "La Région Bretagne, première région agroalimentaire française, appuie l'organisation des filières agricoles et la formation professionnelle agricole.",
 			Methods:     "Jumelages entre lycées agricoles, appui aux coopératives, formation de formateurs."},
 		References: []coopdec.LabelReference{
-			ref(proj, "SN", 2013, 2021, "Filières maraîchères de la vallée du fleuve Sénégal", "Conseil départemental de Podor, coopératives de producteurs", "Quatre coopératives structurées ; un centre de formation agricole rénové."),
+			at("Podor", ref(proj, "SN", 2013, 2021, "Filières maraîchères de la vallée du fleuve Sénégal", "Conseil départemental de Podor, coopératives de producteurs", "Quatre coopératives structurées ; un centre de formation agricole rénové.")),
 			ref(proj, "BR", 2015, 2019, "Lycées agricoles du Paraná et de Bretagne", "Secretaria de Educação do Paraná", "Deux cents élèves et trente enseignants échangés."),
 			ref(miss, "MA", 2021, 2021, "Formation des conseillers agricoles du Souss-Massa", "Région Souss-Massa", "Module de formation remis et testé."),
 		},
@@ -466,7 +473,7 @@ func loadPACT2(ctx context.Context, db *sqldb.DB, ids map[string]int64) error {
 			return fmt.Errorf("demo: proposal of %s: %w", pact2Proposals[i].org, err)
 		}
 	}
-	return nil
+	return l.loadPACT2Completed(ctx)
 }
 
 // at returns the storage with its clock at t: past grants keep their true

@@ -95,7 +95,7 @@ func TestLoadPACT2(t *testing.T) {
 	first := countPACT2(t, db)
 	want := pact2Counts{
 		labels:           map[string]int{"granted": 13, "submitted": 1, "changes_requested": 1, "refused": 1},
-		missions:         map[string]int{"open": 2, "invited": 1, "replied": 1, "selected": 2},
+		missions:         map[string]int{"open": 2, "invited": 1, "replied": 1, "selected": 5},
 		proposals:        map[string]int{"pending": 1, "accepted": 1, "declined": 1},
 		priorityVersions: map[string]int{"IN": 1, "BR": 1, "AR": 1, "TN": 1, "LB": 1},
 	}
@@ -307,7 +307,7 @@ func TestLoadPACT2EveryDay(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := countPACT2(t, db)
-			if c.labels["granted"] != 13 || c.missions["selected"] != 2 || c.proposals["declined"] != 1 {
+			if c.labels["granted"] != 13 || c.missions["selected"] != 5 || c.proposals["declined"] != 1 {
 				t.Errorf("%v", c)
 			}
 			valid, err := db.ValidLabels(ctx, now)

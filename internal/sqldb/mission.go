@@ -100,14 +100,14 @@ func (db *DB) MissionViewer(ctx context.Context, u *coopdec.User) (coopdec.Missi
 	return v, nil
 }
 
-const missionColumns = `id, country, partner_name, partner_organisation_id, themes, need, date_from, date_to, duration_days,
+const missionColumns = `id, country, place, partner_name, partner_organisation_id, themes, need, date_from, date_to, duration_days,
 	languages, budget_cents, state, created_by, embassy_organisation_id, authority_organisation_id, selected_reply_id,
 	proposal_id, created_at, updated_at`
 
 func scanMission(row interface{ Scan(...any) error }, m *coopdec.MissionRequest) error {
 	var partner, createdBy, embassy, authority, reply, proposal sql.NullInt64
 	var themes, langs, from, to, state string
-	if err := row.Scan(&m.ID, &m.Country, &m.PartnerName, &partner, &themes, &m.Need, &from, &to, &m.DurationDays,
+	if err := row.Scan(&m.ID, &m.Country, &m.Place, &m.PartnerName, &partner, &themes, &m.Need, &from, &to, &m.DurationDays,
 		&langs, &m.BudgetCents, &state, &createdBy, &embassy, &authority, &reply, &proposal, &m.CreatedAt, &m.UpdatedAt); err != nil {
 		return err
 	}
@@ -152,11 +152,11 @@ func checkPartnerOrg(ctx context.Context, q querier, t *coopdec.MissionTerms) er
 func (db *DB) insertMission(ctx context.Context, tx *sql.Tx, m *coopdec.MissionRequest) error {
 	return translate(tx.QueryRowContext(ctx, `INSERT INTO mission_requests (country, partner_name, partner_organisation_id,
 		themes, need, date_from, date_to, duration_days, languages, budget_cents, state, created_by, embassy_organisation_id,
-		authority_organisation_id, proposal_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
+		authority_organisation_id, proposal_id, created_at, updated_at, place)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id`,
 		m.Country, m.PartnerName, nullID(m.PartnerOrgID), codeList(m.Themes), m.Need, dayText(m.From), dayText(m.To),
 		m.DurationDays, codeList(m.Languages), m.BudgetCents, string(m.State), nullID(m.CreatedBy), nullID(m.EmbassyID),
-		nullID(m.AuthorityID), nullID(m.ProposalID), m.CreatedAt).Scan(&m.ID))
+		nullID(m.AuthorityID), nullID(m.ProposalID), m.CreatedAt, m.Place).Scan(&m.ID))
 }
 
 // CreateMissionRequest records m, made by v: officers for any country, an
@@ -544,7 +544,7 @@ func (db *DB) SelectMissionReply(ctx context.Context, v coopdec.MissionViewer, i
 	})
 }
 
-const proposalColumns = `p.id, p.organisation_id, p.country, p.partner_name, p.partner_organisation_id, p.themes, p.need,
+const proposalColumns = `p.id, p.organisation_id, p.country, p.place, p.partner_name, p.partner_organisation_id, p.themes, p.need,
 	p.date_from, p.date_to, p.duration_days, p.languages, p.budget_cents, p.state, p.reason, p.proposed_by, p.proposed_at,
 	p.reviewed_by, p.reviewed_at, p.request_id, o.name`
 
@@ -558,7 +558,7 @@ func scanProposal(row interface{ Scan(...any) error }, p *ProposalRecord) error 
 	var partner, by, reviewer, request sql.NullInt64
 	var reviewed sql.NullTime
 	var themes, langs, from, to, state string
-	if err := row.Scan(&p.ID, &p.AuthorityID, &p.Country, &p.PartnerName, &partner, &themes, &p.Need, &from, &to,
+	if err := row.Scan(&p.ID, &p.AuthorityID, &p.Country, &p.Place, &p.PartnerName, &partner, &themes, &p.Need, &from, &to,
 		&p.DurationDays, &langs, &p.BudgetCents, &state, &p.Reason, &by, &p.ProposedAt, &reviewer, &reviewed, &request,
 		&p.AuthorityName); err != nil {
 		return err
@@ -590,9 +590,10 @@ func (db *DB) ProposeMission(ctx context.Context, u *coopdec.User, p *coopdec.Mi
 		p.State, p.ProposedBy, p.ProposedAt, p.Reason = coopdec.ProposalPending, u.ID, now, ""
 		if err := tx.QueryRowContext(ctx, `INSERT INTO mission_proposals (organisation_id, country, partner_name,
 			partner_organisation_id, themes, need, date_from, date_to, duration_days, languages, budget_cents, state,
-			proposed_by, proposed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			proposed_by, proposed_at, place) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			p.AuthorityID, p.Country, p.PartnerName, nullID(p.PartnerOrgID), codeList(p.Themes), p.Need, dayText(p.From),
-			dayText(p.To), p.DurationDays, codeList(p.Languages), p.BudgetCents, string(p.State), nullID(u.ID), now).Scan(&p.ID); err != nil {
+			dayText(p.To), p.DurationDays, codeList(p.Languages), p.BudgetCents, string(p.State), nullID(u.ID), now,
+			p.Place).Scan(&p.ID); err != nil {
 			return translate(err)
 		}
 		return db.audit(ctx, tx, actor, coopdec.AuditMissionPropose, proposalSubject(p.ID),
@@ -721,4 +722,88 @@ func (db *DB) ReviewMissionProposal(ctx context.Context, u *coopdec.User, id int
 		return nil
 	})
 	return out, err
+}
+
+// MissionCancelNotice builds the emails that tell the invited authorities'
+// members that request m was cancelled, and why; members lists them per
+// authority.
+type MissionCancelNotice func(m *coopdec.MissionRequest, reason string, invited []coopdec.Organisation, members map[int64][]DraftHolder) []Job
+
+// CancelMissionRequest closes request id without a choice
+// (coopdec.CheckMissionCancel), audits it with its reason and enqueues the
+// jobs notify builds for the invited authorities, in one transaction.
+func (db *DB) CancelMissionRequest(ctx context.Context, e Enqueuer, v coopdec.MissionViewer, id int64, reason string,
+	actor coopdec.Actor, notify MissionCancelNotice) error {
+	return db.TxWithJobs(ctx, e, func(tx *sql.Tx, enqueue func(...Job) error) error {
+		m, err := db.loadMission(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		var orders int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM mission_orders WHERE mission_id = $1`, id).Scan(&orders); err != nil {
+			return translate(err)
+		}
+		why := reason
+		if err := coopdec.CheckMissionCancel(v, m, orders > 0, &why); err != nil {
+			return err
+		}
+		now := db.now()
+		res, err := tx.ExecContext(ctx, `UPDATE mission_requests SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`,
+			string(coopdec.MissionCancelled), now, m.ID, string(m.State))
+		if err != nil {
+			return translate(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errMissionChanged
+		}
+		m.State, m.UpdatedAt = coopdec.MissionCancelled, now
+		// The trail keeps the reason: it is the request's one record of why
+		// it closed.
+		if err := db.audit(ctx, tx, actor, coopdec.AuditMissionCancel, missionSubject(m.ID), why); err != nil {
+			return err
+		}
+		if notify == nil {
+			return nil
+		}
+		rec, err := db.missionRecord(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var invited []coopdec.Organisation
+		members := map[int64][]DraftHolder{}
+		for _, inv := range rec.Invitations {
+			invited = append(invited, coopdec.Organisation{ID: inv.AuthorityID, Kind: coopdec.OrgFrenchAuthority, Name: inv.AuthorityName})
+			if members[inv.AuthorityID], err = orgMemberContacts(ctx, tx, inv.AuthorityID); err != nil {
+				return err
+			}
+		}
+		if len(invited) == 0 {
+			return nil
+		}
+		return enqueue(notify(m, why, invited, members)...)
+	})
+}
+
+// MissionCancellation is when, by whom and why a request was cancelled.
+type MissionCancellation struct {
+	Reason string
+	By     int64
+	At     time.Time
+}
+
+// MissionCancellation returns the cancellation of request id, read from the
+// audit trail; ENOTFOUND when it was not cancelled.
+func (db *DB) MissionCancellation(ctx context.Context, id int64) (*MissionCancellation, error) {
+	c := &MissionCancellation{}
+	var by sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT details, actor_id, at FROM audit_events WHERE action = $1 AND subject = $2
+		ORDER BY id DESC LIMIT 1`, coopdec.AuditMissionCancel, missionSubject(id)).Scan(&c.Reason, &by, &c.At)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "mission.cancel.not_found"}
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	c.By, c.At = by.Int64, c.At.UTC()
+	return c, nil
 }

@@ -104,16 +104,23 @@ func nonNil(s []string) []string {
 type apiMissionDoc struct {
 	ID int64 `json:"id"`
 	apiMissionTermsDoc
-	State                   string                 `json:"state"`
-	CreatedBy               int64                  `json:"created_by"`
-	EmbassyOrganisationID   *int64                 `json:"embassy_organisation_id"`
-	AuthorityOrganisationID *int64                 `json:"authority_organisation_id"`
-	SelectedReplyID         *int64                 `json:"selected_reply_id"`
-	ProposalID              *int64                 `json:"proposal_id"`
-	CreatedAt               string                 `json:"created_at"`
-	UpdatedAt               string                 `json:"updated_at"`
-	Invitations             []apiMissionInvitation `json:"invitations,omitempty"`
-	Replies                 []apiMissionReplyDoc   `json:"replies,omitempty"`
+	State                   string                  `json:"state"`
+	CreatedBy               int64                   `json:"created_by"`
+	EmbassyOrganisationID   *int64                  `json:"embassy_organisation_id"`
+	AuthorityOrganisationID *int64                  `json:"authority_organisation_id"`
+	SelectedReplyID         *int64                  `json:"selected_reply_id"`
+	ProposalID              *int64                  `json:"proposal_id"`
+	CreatedAt               string                  `json:"created_at"`
+	UpdatedAt               string                  `json:"updated_at"`
+	Cancellation            *apiMissionCancellation `json:"cancellation,omitempty"`
+	Invitations             []apiMissionInvitation  `json:"invitations,omitempty"`
+	Replies                 []apiMissionReplyDoc    `json:"replies,omitempty"`
+}
+
+// apiMissionCancellation says why and when a request was cancelled.
+type apiMissionCancellation struct {
+	Reason      string `json:"reason"`
+	CancelledAt string `json:"cancelled_at"`
 }
 
 type apiMissionInvitation struct {
@@ -236,7 +243,60 @@ func (s *Server) apiMission(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newAPIMissionFull(v, rec))
+	d, err := s.apiMissionWithCancellation(r, v, rec)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// apiMissionWithCancellation is newAPIMissionFull with, for a cancelled
+// request, why it was cancelled.
+func (s *Server) apiMissionWithCancellation(r *http.Request, v coopdec.MissionViewer, rec *sqldb.MissionRecord) (apiMissionDoc, error) {
+	d := newAPIMissionFull(v, rec)
+	if rec.Request.State != coopdec.MissionCancelled {
+		return d, nil
+	}
+	c, err := s.db.MissionCancellation(r.Context(), rec.Request.ID)
+	if coopdec.ErrorCode(err) == coopdec.ENOTFOUND {
+		return d, nil
+	}
+	if err != nil {
+		return d, err
+	}
+	d.Cancellation = &apiMissionCancellation{Reason: c.Reason, CancelledAt: apiTime(c.At)}
+	return d, nil
+}
+
+func (s *Server) apiMissionCancel(w http.ResponseWriter, r *http.Request) {
+	v, rec, err := s.missionFor(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := readJSON(w, r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.db.CancelMissionRequest(r.Context(), s.jobs, v, rec.Request.ID, in.Reason, actor(r), s.missionCancelMails()); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	cur, err := s.db.MissionRequest(r.Context(), rec.Request.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d, err := s.apiMissionWithCancellation(r, v, cur)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
 }
 
 func (s *Server) apiMissionInvite(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,7 @@ func (s *Server) missionRoutes(mux *http.ServeMux) {
 	s.missionMatchingRoutes(mux)
 	mux.HandleFunc("POST /missions/{id}/invitations", s.requireUser(s.missionInvite))
 	mux.HandleFunc("POST /missions/{id}/selection", s.requireUser(s.missionSelect))
+	mux.HandleFunc("POST /missions/{id}/annulation", s.requireUser(s.missionCancel))
 	mux.HandleFunc("GET /missions/{id}/reponse", s.requireUser(s.missionReplyForm))
 	mux.HandleFunc("POST /missions/{id}/reponse", s.requireUser(s.missionReply))
 	mux.HandleFunc("GET /missions/proposer", s.requireUser(s.proposalForm))
@@ -40,6 +41,7 @@ func (s *Server) missionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/missions/{id}/invitations", s.requireUser(s.apiMissionInvite))
 	mux.HandleFunc("POST /api/v1/missions/{id}/replies", s.requireUser(s.apiMissionReply))
 	mux.HandleFunc("POST /api/v1/missions/{id}/selection", s.requireUser(s.apiMissionSelect))
+	mux.HandleFunc("POST /api/v1/missions/{id}/cancel", s.requireUser(s.apiMissionCancel))
 	mux.HandleFunc("GET /api/v1/mission-proposals", s.requireUser(s.apiProposalList))
 	mux.HandleFunc("POST /api/v1/mission-proposals", s.requireUser(s.apiProposalCreate))
 	mux.HandleFunc("POST /api/v1/mission-proposals/{id}/review", s.requireUser(s.apiProposalReview))
@@ -102,6 +104,20 @@ func (s *Server) missionReplyMails() sqldb.MissionReplyNotice {
 			}
 			return []any{r.AuthorityName, coopdec.Country{Code: m.Country}.Name(lang), answer, s.missionLink(m.ID)}
 		})
+	}
+}
+
+// missionCancelMails tell each invited authority's members, in their
+// language, that the request was cancelled and why.
+func (s *Server) missionCancelMails() sqldb.MissionCancelNotice {
+	return func(m *coopdec.MissionRequest, reason string, invited []coopdec.Organisation, members map[int64][]sqldb.DraftHolder) []sqldb.Job {
+		var out []sqldb.Job
+		for _, o := range invited {
+			out = append(out, s.mailsTo(members[o.ID], 0, "mail.mission.cancel", func(lang string) []any {
+				return []any{o.Name, coopdec.Country{Code: m.Country}.Name(lang), m.PartnerName, reason, s.missionLink(m.ID)}
+			})...)
+		}
+		return out
 	}
 }
 

@@ -144,6 +144,36 @@ func TestMissionAPIContract(t *testing.T) {
 	}
 	c.call("GET", fmt.Sprintf("/api/v1/missions/%d", *accepted.RequestID), nantes, nil, http.StatusNotFound)
 
+	// Cancellation: the embassy its own request, with a reason; not the
+	// invited authority, not a request already selected.
+	why := map[string]any{"reason": "La commune a reporté son projet."}
+	c.anonymous("POST", "/api/v1/missions/1/cancel", why)
+	var open apiMissionDoc
+	c.call("POST", "/api/v1/missions", embassy, missionBody("SN"), http.StatusCreated).decode(&open)
+	cancel := fmt.Sprintf("/api/v1/missions/%d/cancel", open.ID)
+	c.call("POST", fmt.Sprintf("/api/v1/missions/%d/invitations", open.ID), officer, map[string]any{"organisation_ids": []int64{f.lyon.ID}}, http.StatusCreated)
+	c.call("POST", cancel, lyon, why, http.StatusForbidden)
+	c.call("POST", cancel, nantes, why, http.StatusNotFound)
+	c.call("POST", fmt.Sprintf("/api/v1/missions/%d/cancel", mali.ID), embassy, why, http.StatusNotFound)
+	r = c.call("POST", cancel, embassy, map[string]any{"reason": " "}, http.StatusUnprocessableEntity)
+	if got := r.fields(); !slices.Equal(got, []string{"reason"}) {
+		t.Errorf("cancel without reason: got fields %v", got)
+	}
+	c.call("POST", cancel, embassy, why, http.StatusOK).decode(&seen)
+	if seen.State != "cancelled" || seen.Cancellation == nil || seen.Cancellation.Reason != "La commune a reporté son projet." {
+		t.Errorf("cancelled: got %+v", seen)
+	}
+	e.waitMail(f.lyonMember.Email, "La commune a reporté son projet.")
+	c.call("GET", fmt.Sprintf("/api/v1/missions/%d", open.ID), lyon, nil, http.StatusOK).decode(&seen)
+	if seen.Cancellation == nil || seen.Cancellation.CancelledAt == "" {
+		t.Errorf("the invited authority reads the cancellation: got %+v", seen.Cancellation)
+	}
+	c.call("POST", cancel, officer, why, http.StatusConflict)
+	r = c.call("POST", path+"/cancel", officer, why, http.StatusConflict)
+	if msg := r.problem().Detail; !strings.Contains(msg, "une collectivité a été retenue") {
+		t.Errorf("cancelling a selected request: got %q; want it to say an authority was selected", msg)
+	}
+
 	missionCheckSeen(t, c)
 }
 

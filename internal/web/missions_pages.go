@@ -209,6 +209,11 @@ type missionShowData struct {
 	Searched     bool
 	Found        []coopdec.Organisation
 	ReplyFor     bool // the reader may reply for one of their authorities
+	// CanCancel offers the cancellation form; Cancellation says why a
+	// cancelled request was closed.
+	CanCancel    bool
+	Cancellation *sqldb.MissionCancellation
+	CancelledAt  instant
 }
 
 func (s *Server) missionShowView(r *http.Request, v coopdec.MissionViewer, rec *sqldb.MissionRecord, form url.Values) (*view, error) {
@@ -231,6 +236,16 @@ func (s *Server) missionShowView(r *http.Request, v coopdec.MissionViewer, rec *
 		}
 		if slices.Contains(mine, inv.AuthorityID) && rec.Reply(inv.AuthorityID) == nil && !m.State.Closed() {
 			d.ReplyFor = true
+		}
+	}
+	d.CanCancel = coopdec.CanCancelMissionRequest(v, m) && !m.State.Closed() && m.AuthorityID == 0
+	if m.State == coopdec.MissionCancelled {
+		c, err := s.db.MissionCancellation(r.Context(), m.ID)
+		if err != nil && coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+			return nil, err
+		}
+		if c != nil {
+			d.Cancellation, d.CancelledAt = c, newInstant(c.At)
 		}
 	}
 	if d.CanManage {
@@ -268,7 +283,7 @@ func (s *Server) missionShow(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if ok := r.URL.Query().Get("ok"); slices.Contains([]string{"created", "invited", "selected", "replied"}, ok) {
+	if ok := r.URL.Query().Get("ok"); slices.Contains([]string{"created", "invited", "selected", "replied", "cancelled"}, ok) {
 		view.Flash = view.T("mission.flash." + ok)
 	}
 	s.render(w, r, http.StatusOK, "mission_show", view)
@@ -352,4 +367,22 @@ func (s *Server) missionSelect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/missions/%d?ok=selected", rec.Request.ID), http.StatusSeeOther)
+}
+
+func (s *Server) missionCancel(w http.ResponseWriter, r *http.Request) {
+	v, rec, err := s.missionFor(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.error(w, r, coopdec.Errorf(coopdec.EINVALID, "callpages.form.unreadable"))
+		return
+	}
+	err = s.db.CancelMissionRequest(r.Context(), s.jobs, v, rec.Request.ID, r.PostForm.Get("reason"), actor(r), s.missionCancelMails())
+	if err != nil {
+		s.missionShowFail(w, r, v, rec.Request.ID, r.PostForm, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/missions/%d?ok=cancelled", rec.Request.ID), http.StatusSeeOther)
 }
