@@ -60,8 +60,19 @@ func CanSetProgrammeEnvelope(u *User) bool { return u.HasRole(RoleOfficer) }
 func CanSeeProgrammeEnvelope(u *User) bool { return u.HasRole(RoleOfficer) }
 
 // CanSearchMissionReports allows the search of reports filed after
-// missions: officers and embassies' staff, who follow missions.
-func CanSearchMissionReports(u *User) bool { return u.HasRole(RoleOfficer) || u.HasRole(RoleEmbassy) }
+// missions: officers and embassies' staff, who follow missions, and the
+// members of a labelled authority, so that the next mission to the same
+// place starts from them. labelled lists the authorities holding a valid
+// label (storage knows; among u's, enough).
+func CanSearchMissionReports(u *User, labelled []int64) bool {
+	if u == nil {
+		return false
+	}
+	if u.HasRole(RoleOfficer) || u.HasRole(RoleEmbassy) {
+		return true
+	}
+	return slices.ContainsFunc(labelled, func(id int64) bool { return IsLabelAuthorityMember(u, id) })
+}
 
 // CanSeeMissionOrder allows reading m's order: whoever may see the request
 // and is not merely an invited authority: officers, the embassies, the
@@ -181,6 +192,25 @@ func CheckEnvelopeAmount(u *User, amount, committed int64) error {
 		return FieldError("amount_cents", "mission_followup.envelope.amount_invalid", CentsArg(ProgrammeEnvelopeMax))
 	case amount < committed:
 		return FieldError("amount_cents", "mission_followup.envelope.below_committed", CentsArg(committed))
+	}
+	return nil
+}
+
+// envelopeReasonMax bounds the reason given for an envelope's change.
+const envelopeReasonMax = 1000
+
+// CheckEnvelopeChange decides whether u may set a programme's envelope to
+// amount, with reason, from the officers' page: as CheckEnvelopeAmount,
+// and a reason, kept with the change, is required.
+func CheckEnvelopeChange(u *User, amount, committed int64, reason string) error {
+	if err := CheckEnvelopeAmount(u, amount, committed); err != nil {
+		return err
+	}
+	switch reason = strings.TrimSpace(reason); {
+	case reason == "":
+		return FieldError("reason", "mission_followup.envelope.reason_required")
+	case len([]rune(reason)) > envelopeReasonMax:
+		return FieldError("reason", "mission_followup.envelope.reason_too_long", envelopeReasonMax)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package coopdec
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -51,7 +52,15 @@ func TestMissionFollowupPermissions(t *testing.T) {
 	}{
 		{"keep rates", []bool{true, true, false, false, false}, func(v MissionViewer) bool { return CanKeepAllowanceRates(v.User) }},
 		{"see rates", []bool{true, true, true, false, false}, func(v MissionViewer) bool { return CanSeeAllowanceRates(v.User) }},
-		{"search reports", []bool{true, true, true, false, false}, func(v MissionViewer) bool { return CanSearchMissionReports(v.User) }},
+		{"search reports", []bool{true, true, true, false, false}, func(v MissionViewer) bool { return CanSearchMissionReports(v.User, nil) }},
+		// Lyon (20) holds a valid label, Nantes (21) does not.
+		{"search reports, Lyon labelled", []bool{true, true, true, true, false}, func(v MissionViewer) bool {
+			return CanSearchMissionReports(v.User, []int64{20})
+		}},
+		// A label held by an authority one does not belong to gives nothing.
+		{"search reports, Nantes's label only", []bool{true, true, true, false, true}, func(v MissionViewer) bool {
+			return CanSearchMissionReports(v.User, []int64{21, 10})
+		}},
 		{"set envelope", []bool{true, true, false, false, false}, func(v MissionViewer) bool { return CanSetProgrammeEnvelope(v.User) }},
 		{"see order", []bool{true, true, true, true, false}, func(v MissionViewer) bool { return CanSeeMissionOrder(v, c.ministry) }},
 		{"draw up order", []bool{true, true, false, false, false}, func(v MissionViewer) bool {
@@ -158,5 +167,38 @@ func TestCheckOrderApprovalEnvelope(t *testing.T) {
 	}
 	if err := CheckEnvelopeAmount(u, 500, 500); err != nil {
 		t.Fatalf("equal to committed: got %v", err)
+	}
+}
+
+func TestCheckEnvelopeChange(t *testing.T) {
+	c := newFollowupCast()
+	tests := []struct {
+		name              string
+		u                 *User
+		amount, committed int64
+		reason            string
+		code, field, key  string
+	}{
+		{"raise", c.officer.User, 2_000_000, 500_000, "Dotation 2027", "", "", ""},
+		{"down to what is committed", c.officer.User, 500_000, 500_000, "Fin d'exercice", "", "", ""},
+		{"embassy", c.embassy.User, 2_000_000, 0, "x", EFORBIDDEN, "", "error.forbidden"},
+		{"authority", c.lyon.User, 2_000_000, 0, "x", EFORBIDDEN, "", "error.forbidden"},
+		{"below committed", c.officer.User, 400_000, 500_000, "Réduction", EINVALID, "amount_cents", "mission_followup.envelope.below_committed"},
+		{"negative", c.officer.User, -1, 0, "x", EINVALID, "amount_cents", "mission_followup.envelope.amount_invalid"},
+		{"no reason", c.officer.User, 2_000_000, 0, "  ", EINVALID, "reason", "mission_followup.envelope.reason_required"},
+		{"reason too long", c.officer.User, 2_000_000, 0, string(make([]rune, 1001)), EINVALID, "reason", "mission_followup.envelope.reason_too_long"},
+	}
+	for _, tt := range tests {
+		err := CheckEnvelopeChange(tt.u, tt.amount, tt.committed, tt.reason)
+		if tt.code == "" {
+			if err != nil {
+				t.Errorf("%s: got %v; want nil", tt.name, err)
+			}
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != tt.code || e.Field != tt.field || e.Key != tt.key {
+			t.Errorf("%s: got %v; want %s %s %s", tt.name, err, tt.code, tt.field, tt.key)
+		}
 	}
 }

@@ -317,6 +317,9 @@ func (db *DB) ReviewLabel(ctx context.Context, e Enqueuer, u *coopdec.User, id i
 					WHERE id = $2 AND state = 'granted'`, now, cur.RenewsID); err != nil {
 					return err
 				}
+				if err := db.indexLabel(ctx, tx, &coopdec.LabelApplication{ID: cur.RenewsID, State: coopdec.LabelExpired}); err != nil {
+					return err
+				}
 			}
 			details = cur.Number + " " + cur.ExpiresAt.Format(time.DateOnly)
 		default:
@@ -325,6 +328,10 @@ func (db *DB) ReviewLabel(ctx context.Context, e Enqueuer, u *coopdec.User, id i
 				return err
 			}
 			details = reason
+		}
+		cur.State = to
+		if err := db.indexLabel(ctx, tx, &cur.LabelApplication); err != nil {
+			return err
 		}
 		if err := insertLabelReview(ctx, tx, id, action, reason, u.ID, now); err != nil {
 			return err
@@ -398,6 +405,10 @@ func (db *DB) RunLabelClock(ctx context.Context, e Enqueuer, remind LabelReminde
 			if coopdec.LabelHasExpired(cur.ExpiresAt, now) {
 				if _, err := tx.ExecContext(ctx, `UPDATE label_applications SET state = 'expired', updated_at = $1 WHERE id = $2`,
 					now, id); err != nil {
+					return err
+				}
+				cur.State = coopdec.LabelExpired
+				if err := db.indexLabel(ctx, tx, &cur.LabelApplication); err != nil {
 					return err
 				}
 				rep.Expired++

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -54,6 +53,9 @@ func (db *DB) FileMissionReport(ctx context.Context, v coopdec.MissionViewer, mi
 			r.FollowUp, search, nullID(v.User.ID), now); err != nil {
 			return err
 		}
+		if err := db.indexMissionReport(ctx, tx, m, r); err != nil {
+			return err
+		}
 		r.MissionID, r.FiledBy, r.FiledAt = missionID, v.User.ID, now
 		return db.audit(ctx, tx, actor, coopdec.AuditMissionReport, missionSubject(missionID), "")
 	})
@@ -86,52 +88,6 @@ func (db *DB) MissionReport(ctx context.Context, missionID int64) (*MissionRepor
 		return nil, translate(err)
 	}
 	return r, nil
-}
-
-// MissionReportFilter narrows the search of reports: words all found in
-// their texts, accents and case aside, and a country.
-type MissionReportFilter struct {
-	Query   string
-	Country string
-}
-
-// SearchMissionReports lists the reports matching f, latest first, a page
-// at a time.
-func (db *DB) SearchMissionReports(ctx context.Context, f MissionReportFilter, page coopdec.Page) ([]MissionReportRecord, coopdec.Page, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	for _, w := range strings.Fields(coopdec.Fold(f.Query)) {
-		where = append(where, `r.search LIKE `+arg("%"+likeEscape(w)+"%")+` ESCAPE '\'`)
-	}
-	if c := strings.ToUpper(strings.TrimSpace(f.Country)); c != "" {
-		where = append(where, "m.country = "+arg(c))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+reportFrom+cond, args...).Scan(&page.Total); err != nil {
-		return nil, page, translate(err)
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+reportColumns+reportFrom+cond+` ORDER BY r.filed_at DESC, r.mission_id DESC
-		LIMIT `+arg(page.PerPage)+` OFFSET `+arg(page.Offset()), args...)
-	if err != nil {
-		return nil, page, translate(err)
-	}
-	defer rows.Close()
-	var out []MissionReportRecord
-	for rows.Next() {
-		var r MissionReportRecord
-		if err := scanReport(rows, &r); err != nil {
-			return nil, page, translate(err)
-		}
-		out = append(out, r)
-	}
-	return out, page, translate(rows.Err())
 }
 
 // EvaluateMission records the requester's evaluation e of mission

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -286,8 +287,8 @@ func newAPIMissionReport(r *sqldb.MissionReportRecord) apiMissionReportDoc {
 }
 
 func (s *Server) apiMissionReports(w http.ResponseWriter, r *http.Request) {
-	if !coopdec.CanSearchMissionReports(currentUser(r)) {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))
+	if ok, err := s.canSearchReports(r); err != nil || !ok {
+		s.error(w, r, cmp.Or(err, error(coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))))
 		return
 	}
 	q := r.URL.Query()

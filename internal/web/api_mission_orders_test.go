@@ -123,6 +123,13 @@ func TestMissionFollowupAPIContract(t *testing.T) {
 	if reports.Total != 1 || reports.Items[0].OrganisationName != "Métropole de Lyon" {
 		t.Errorf("search: got %+v", reports)
 	}
+	// A labelled authority's members search too; Nantes has no label.
+	grantLabel(t, e, f.lyonMember, f.lyon.ID, f.officer)
+	c.call("GET", "/api/v1/mission-reports?q=regie", lyon, nil, http.StatusOK).decode(&reports)
+	if reports.Total != 1 {
+		t.Errorf("search by labelled Lyon: got %+v", reports)
+	}
+	c.call("GET", "/api/v1/mission-reports", nantes, nil, http.StatusForbidden)
 
 	// The evaluation: the requesting embassy only.
 	c.call("POST", path+"/evaluation", lyon, map[string]any{"rating": 4}, http.StatusForbidden)

@@ -9,9 +9,9 @@ import (
 )
 
 // The public directory of labelled expertise: the labels granted and still
-// valid, searched without regard to accents (coopdec.SearchLabels) with
-// facets, as pages (/expertise) and as GET /api/v1/labels. A search is its
-// URL, so it can be shared.
+// valid, searched in the database without regard to accents
+// (sqldb.SearchLabelDirectory) with facets, as pages (/expertise) and as
+// GET /api/v1/labels. A search is its URL, so it can be shared.
 
 // labelQueryFrom reads the search from a query string.
 func labelQueryFrom(q url.Values) (coopdec.LabelQuery, error) {
@@ -19,23 +19,10 @@ func labelQueryFrom(q url.Values) (coopdec.LabelQuery, error) {
 	return lq, lq.Validate()
 }
 
-// searchLabels runs lq over the valid labels and returns the page asked.
+// searchLabels runs lq over the valid labels in the database and returns
+// the page asked, its total and the facets' counts.
 func (s *Server) searchLabels(r *http.Request, lq coopdec.LabelQuery, page coopdec.Page) ([]sqldb.LabelListing, coopdec.Page, coopdec.LabelFacets, error) {
-	all, err := s.db.ValidLabels(r.Context(), s.db.Now())
-	if err != nil {
-		return nil, page, coopdec.LabelFacets{}, err
-	}
-	items := make([]coopdec.LabelSearchItem, len(all))
-	for i := range all {
-		items[i] = coopdec.LabelSearchItem{Label: &all[i].LabelApplication, Region: all[i].RegionCode}
-	}
-	idx, facets := coopdec.SearchLabels(items, lq)
-	page.Total = len(idx)
-	var out []sqldb.LabelListing
-	for _, i := range idx[min(page.Offset(), len(idx)):min(page.Offset()+page.PerPage, len(idx))] {
-		out = append(out, all[i])
-	}
-	return out, page, facets, nil
+	return s.db.SearchLabelDirectory(r.Context(), lq, page)
 }
 
 type apiFacetCount struct {
@@ -155,20 +142,11 @@ func (s *Server) expertiseProfile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	all, err := s.db.ValidLabels(r.Context(), s.db.Now())
+	list, err := s.db.ValidLabelsOf(r.Context(), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	d := &expertiseData{labelPageData: labelPageData{refData: refData{info(r).lang}}}
-	for _, l := range all {
-		if l.OrganisationID == id {
-			d.Items = append(d.Items, l)
-		}
-	}
-	if len(d.Items) == 0 {
-		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "label.directory.not_found"))
-		return
-	}
+	d := &expertiseData{labelPageData: labelPageData{refData: refData{info(r).lang}}, Items: list}
 	s.render(w, r, http.StatusOK, "label_profile", s.newView(r, "label.directory.profile", d))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,6 +27,8 @@ func (s *Server) missionFollowupPageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /missions/indemnites", s.requireUser(s.ratesPage))
 	mux.HandleFunc("POST /missions/indemnites", s.requireUser(s.rateAdd))
 	mux.HandleFunc("GET /missions/rapports", s.requireUser(s.reportsPage))
+	mux.HandleFunc("GET /missions/enveloppe", s.requireUser(s.envelopePage))
+	mux.HandleFunc("POST /missions/enveloppe", s.requireUser(s.envelopeSet))
 	mux.HandleFunc("GET /missions/{id}/ordre", s.requireUser(s.orderPage))
 	mux.HandleFunc("POST /missions/{id}/ordre", s.requireUser(s.orderSave))
 	mux.HandleFunc("POST /missions/{id}/ordre/approbation", s.requireUser(s.orderApprove))
@@ -529,9 +532,24 @@ type reportsData struct {
 	Valid    bool
 }
 
+// canSearchReports applies coopdec.CanSearchMissionReports to the reader,
+// reading which of their authorities hold a valid label.
+func (s *Server) canSearchReports(r *http.Request) (bool, error) {
+	u := currentUser(r)
+	var ids []int64
+	for _, m := range coopdec.LabelAuthorities(u) {
+		ids = append(ids, m.OrganisationID)
+	}
+	labelled, err := s.db.LabelledAmong(r.Context(), ids, s.db.Now())
+	if err != nil {
+		return false, err
+	}
+	return coopdec.CanSearchMissionReports(u, labelled), nil
+}
+
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
-	if !coopdec.CanSearchMissionReports(currentUser(r)) {
-		s.error(w, r, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))
+	if ok, err := s.canSearchReports(r); err != nil || !ok {
+		s.error(w, r, cmp.Or(err, error(coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden"))))
 		return
 	}
 	lang := info(r).lang

@@ -92,4 +92,58 @@ func TestMissionFollowupPages(t *testing.T) {
 	wantPage(t, f.officerC.get("/missions/rapports?q=introuvable"), http.StatusOK, "0 rapport(s)")
 	wantPage(t, f.officerC.get("/missions/rapports?pays=ZZ"), http.StatusUnprocessableEntity, `id="pays-error"`)
 	wantStatus(t, "Lyon searches", f.lyonC.get("/missions/rapports"), http.StatusForbidden)
+
+	// Once Lyon holds a valid label, its members search the reports too;
+	// Nantes, without one, still may not.
+	grantLabel(t, e, f.lyonMember, f.lyon.ID, f.officer)
+	wantPage(t, f.lyonC.get("/missions/rapports?q=schema+assainis"), http.StatusOK, "1 rapport(s)", path+"/rapport")
+	wantStatus(t, "Nantes searches", f.nantesC.get("/missions/rapports"), http.StatusForbidden)
+
+	// The envelope's page: officers only; never below what is committed,
+	// always with a reason; the ledger lists the approved order.
+	wantPage(t, f.officerC.get("/missions/indemnites"), http.StatusOK, `href="/missions/enveloppe"`)
+	wantPage(t, f.officerC.get("/missions/enveloppe"), http.StatusOK, "10\u202f000", "4\u202f000", "6\u202f000",
+		fmt.Sprintf("Mission n° %d", id), "Métropole de Lyon")
+	for who, c := range map[string]*client{"embassy": f.embassyC, "Lyon": f.lyonC} {
+		wantStatus(t, who+" reads the envelope", c.get("/missions/enveloppe"), http.StatusForbidden)
+		wantStatus(t, who+" sets the envelope", c.post("/missions/enveloppe", url.Values{"amount": {"20 000"}, "reason": {"x"}}), http.StatusForbidden)
+	}
+	wantStatus(t, "anonymous reads the envelope", f.anonymous.get("/missions/enveloppe"), http.StatusSeeOther)
+	wantPage(t, f.officerC.post("/missions/enveloppe", url.Values{"amount": {"3 000"}, "reason": {"Réduction"}}), http.StatusUnprocessableEntity,
+		`id="amount-error"`, "ne peut pas être inférieure aux 4\u202f000", `value="3 000"`)
+	wantPage(t, f.officerC.post("/missions/enveloppe", url.Values{"amount": {"20 000"}, "reason": {" "}}), http.StatusUnprocessableEntity,
+		`id="reason-error"`, "Indiquez le motif")
+	wantPage(t, f.officerC.post("/missions/enveloppe", url.Values{"amount": {""}, "reason": {"x"}}), http.StatusUnprocessableEntity,
+		`id="amount-error"`)
+	wantStatus(t, "officer raises the envelope", f.officerC.post("/missions/enveloppe",
+		url.Values{"amount": {"20 000"}, "reason": {"Dotation complémentaire 2027"}}), http.StatusSeeOther)
+	wantPage(t, f.officerC.get("/missions/enveloppe?ok=set"), http.StatusOK, "16\u202f000", "Dotation complémentaire 2027")
+	if b, err := e.db.ProgrammeBalance(ctx, p.ID); err != nil || b.AmountCents != 2_000_000 {
+		t.Errorf("envelope after the page: got %+v, %v; want 20 000 €", b, err)
+	}
+}
+
+// grantLabel takes an application of orgID, made by member, through to a
+// granted label.
+func grantLabel(t *testing.T, e *testEnv, member *coopdec.User, orgID int64, officer *coopdec.User) {
+	t.Helper()
+	ctx := t.Context()
+	u, err := e.db.UserByID(ctx, member.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &coopdec.LabelApplication{OrganisationID: orgID,
+		Competencies: coopdec.LabelCompetencies{Themes: []string{"water_sanitation"}, Description: "Régie publique de l'eau", Methods: "Compagnonnage"},
+		References: []coopdec.LabelReference{{Title: "Eau potable à Saint-Louis", Kind: coopdec.ReferenceProject, Country: "SN",
+			FromYear: 2015, Results: "12 forages"}},
+		Conditions: coopdec.LabelConditions{Staff: "2 ingénieurs", Languages: []string{"fr"}, MinDurationDays: 5, SelfCovered: "Salaires"}}
+	if err := e.db.CreateLabelApplication(ctx, u, a, coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SubmitLabelApplication(ctx, u, a.ID, coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ReviewLabel(ctx, nil, officer, a.ID, coopdec.LabelActionGrant, "", coopdec.LabelValidityYears, coopdec.Actor{}, nil); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,0 +1,271 @@
+package sqldb
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+// The public directory of labelled expertise, searched in the database:
+// the text through FTS5 (SQLite) or a tsvector (PostgreSQL), the facets'
+// filters and counts in SQL, so that a search reads a page of labels, not
+// all of them. The index holds the granted labels; whether one is still
+// valid is decided at query time, so a label past its expiry leaves the
+// directory before the daily job marks it expired.
+
+// Facet kinds of label_facets.
+const (
+	facetTheme    = "theme"
+	facetLanguage = "language"
+	facetCountry  = "country"
+)
+
+// ftsHits returns a WITH clause's body (id, score) selecting the rows of
+// an index whose text matches every folded term, the last as the start of
+// a word; the higher the score the better. The terms reach the database as
+// parameters, quoted for its query syntax, so no input is ever read as an
+// operator. On PostgreSQL, vector is the tsvector column of table keyed by
+// idColumn; on SQLite, table is the FTS5 table (rowid) and bm25Weights its
+// columns' weights.
+func (db *DB) ftsHits(table, idColumn, vector, bm25Weights string, terms []string, arg func(any) string) string {
+	if db.Dialect == Postgres {
+		// The last term as a prefix, both stemmed in French (a whole word
+		// finds its inflections) and as typed (a stop word or a word cut
+		// short still finds the words it begins).
+		quoted := "'''' || replace(replace(coopdec_unaccent(" + arg(terms[len(terms)-1]) + `), '\', '\\'), '''', '''''') || ''':*'`
+		last := "(to_tsquery('french', " + quoted + ") || to_tsquery('simple', " + quoted + "))"
+		q := last
+		if len(terms) > 1 {
+			q = "plainto_tsquery('french', coopdec_unaccent(" + arg(strings.Join(terms[:len(terms)-1], " ")) + ")) && " + last
+		}
+		return "SELECT t." + idColumn + " AS id, ts_rank(t." + vector + ", q.q) AS score FROM " + table + " t, (SELECT " + q +
+			" AS q) q WHERE t." + vector + " @@ q.q"
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	quoted[len(quoted)-1] += "*"
+	// bm25 is lower for better matches.
+	return "SELECT rowid AS id, -bm25(" + table + ", " + bm25Weights + ") AS score FROM " + table + " WHERE " + table +
+		" MATCH " + arg(strings.Join(quoted, " "))
+}
+
+// searchTerms folds a query into the words a search looks for, at most
+// maxQueryTerms of them.
+func searchTerms(q string) []string {
+	terms := strings.Fields(coopdec.Fold(q))
+	return terms[:min(len(terms), maxQueryTerms)]
+}
+
+// labelIndexText returns the folded text a label is found by: its
+// competencies (weighing most), then its references (title, place, partners, results).
+func labelIndexText(a *coopdec.LabelApplication) (competencies, refs string) {
+	parts := make([]string, 0, 4*len(a.References))
+	for _, r := range a.References {
+		parts = append(parts, r.Title, r.Place, r.Partners, r.Results)
+	}
+	return coopdec.Fold(a.Competencies.Description + " " + a.Competencies.Methods), coopdec.Fold(strings.Join(parts, " "))
+}
+
+// indexLabel brings a label's entry in the directory's index in step with
+// it: written while it is granted, removed otherwise (revoked, expired,
+// superseded). Callers run it in the transaction that changes the label.
+func (db *DB) indexLabel(ctx context.Context, q querier, a *coopdec.LabelApplication) error {
+	del := `DELETE FROM label_search WHERE label_id = $1`
+	if db.Dialect != Postgres {
+		del = `DELETE FROM label_search WHERE rowid = $1`
+	}
+	if _, err := q.ExecContext(ctx, del, a.ID); err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM label_facets WHERE label_id = $1`, a.ID); err != nil {
+		return err
+	}
+	if a.State != coopdec.LabelGranted {
+		return nil
+	}
+	comp, refs := labelIndexText(a)
+	ins := `INSERT INTO label_search (rowid, competencies, refs) VALUES ($1, $2, $3)`
+	if db.Dialect == Postgres {
+		ins = `INSERT INTO label_search (label_id, search) VALUES ($1,
+			setweight(to_tsvector('french', coopdec_unaccent($2)), 'A') ||
+			setweight(to_tsvector('french', coopdec_unaccent($3)), 'B'))`
+	}
+	if _, err := q.ExecContext(ctx, ins, a.ID, comp, refs); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		kind   string
+		values []string
+	}{{facetTheme, a.Competencies.Themes}, {facetLanguage, a.Conditions.Languages}, {facetCountry, a.Countries()}} {
+		var seen []string
+		for _, v := range f.values {
+			if v == "" || slices.Contains(seen, v) {
+				continue
+			}
+			seen = append(seen, v)
+			if _, err := q.ExecContext(ctx, `INSERT INTO label_facets (label_id, kind, value) VALUES ($1, $2, $3)`,
+				a.ID, f.kind, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SearchLabelDirectory returns the page of valid labels (granted, not past
+// their expiry at the database's now) that q keeps, the total, and the
+// facets' counts: for each facet, how many labels each value keeps given
+// the text and the other facets. A text is folded and split into words, all
+// of which must match, the last as the start of a word; results come by
+// relevance, then by authority name; without text, by authority name. A
+// text that folds to nothing (punctuation) does not filter.
+func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, page coopdec.Page) ([]LabelListing, coopdec.Page, coopdec.LabelFacets, error) {
+	page = coopdec.NewPage(page.Page, page.PerPage)
+	var facets coopdec.LabelFacets
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+
+	with, join, score := "WITH ", "", "0"
+	if terms := searchTerms(q.Text); len(terms) > 0 {
+		hits := db.ftsHits("label_search", "label_id", "search", "4.0, 1.0", terms, arg)
+		with, join, score = "WITH hits AS MATERIALIZED ("+hits+"), ", " JOIN hits h ON h.id = l.id", "h.score"
+	}
+	// m0..m3: whether the label passes the theme, région, language and
+	// country filters, each counted apart for the other facets' counts.
+	match := func(kind, want string) string {
+		if want == "" {
+			return "1"
+		}
+		return "CASE WHEN EXISTS (SELECT 1 FROM label_facets f WHERE f.label_id = l.id AND f.kind = '" + kind +
+			"' AND f.value = " + arg(want) + ") THEN 1 ELSE 0 END"
+	}
+	m0, m2, m3 := match(facetTheme, q.Theme), match(facetLanguage, q.Language), match(facetCountry, q.Country)
+	m1 := "1"
+	if q.Region != "" {
+		m1 = "CASE WHEN o.region_code = " + arg(q.Region) + " THEN 1 ELSE 0 END"
+	}
+	now := arg(db.now())
+	base := with + "base AS MATERIALIZED (SELECT l.id, o.region_code AS region, o.name AS name, " + score + " AS score, " +
+		m0 + " AS m0, " + m1 + " AS m1, " + m2 + " AS m2, " + m3 + " AS m3 FROM label_applications l" +
+		" JOIN organisations o ON o.id = l.organisation_id" + join +
+		" WHERE l.state = 'granted' AND l.expires_at > " + now + ") "
+
+	counts := base + `SELECT '', '', count(*) FROM base WHERE m0 = 1 AND m1 = 1 AND m2 = 1 AND m3 = 1
+		UNION ALL SELECT f.kind, f.value, count(*) FROM base b CROSS JOIN label_facets f
+			WHERE f.label_id = b.id AND f.kind = 'theme' AND b.m1 = 1 AND b.m2 = 1 AND b.m3 = 1 GROUP BY f.kind, f.value
+		UNION ALL SELECT 'region', b.region, count(*) FROM base b
+			WHERE b.region <> '' AND b.m0 = 1 AND b.m2 = 1 AND b.m3 = 1 GROUP BY b.region
+		UNION ALL SELECT f.kind, f.value, count(*) FROM base b CROSS JOIN label_facets f
+			WHERE f.label_id = b.id AND f.kind = 'language' AND b.m0 = 1 AND b.m1 = 1 AND b.m3 = 1 GROUP BY f.kind, f.value
+		UNION ALL SELECT f.kind, f.value, count(*) FROM base b CROSS JOIN label_facets f
+			WHERE f.label_id = b.id AND f.kind = 'country' AND b.m0 = 1 AND b.m1 = 1 AND b.m2 = 1 GROUP BY f.kind, f.value`
+	rows, err := db.read.QueryContext(ctx, counts, args...)
+	if err != nil {
+		return nil, page, facets, translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, value string
+		var n int
+		if err := rows.Scan(&kind, &value, &n); err != nil {
+			return nil, page, facets, translate(err)
+		}
+		c := coopdec.FacetCount{Value: value, Count: n}
+		switch kind {
+		case "":
+			page.Total = n
+		case facetTheme:
+			facets.Themes = append(facets.Themes, c)
+		case "region":
+			facets.Regions = append(facets.Regions, c)
+		case facetLanguage:
+			facets.Languages = append(facets.Languages, c)
+		case facetCountry:
+			facets.Countries = append(facets.Countries, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, page, facets, translate(err)
+	}
+	rows.Close()
+	for _, list := range []*[]coopdec.FacetCount{&facets.Themes, &facets.Regions, &facets.Languages, &facets.Countries} {
+		if *list == nil {
+			*list = []coopdec.FacetCount{}
+		}
+		slices.SortFunc(*list, func(a, b coopdec.FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+	}
+	if page.Total == 0 || page.Offset() >= page.Total {
+		return nil, page, facets, nil
+	}
+	lim, off := arg(page.PerPage), arg(page.Offset())
+	// The page's labels are chosen on the narrow rows first; only they are
+	// read whole.
+	list, err := queryLabels(ctx, db.read, base+`, page AS (SELECT id, score, name FROM base
+		WHERE m0 = 1 AND m1 = 1 AND m2 = 1 AND m3 = 1 ORDER BY score DESC, name, id LIMIT `+lim+` OFFSET `+off+`)
+		SELECT `+labelColumns+` FROM page p CROSS JOIN label_applications l JOIN organisations o ON o.id = l.organisation_id
+		WHERE l.id = p.id ORDER BY p.score DESC, p.name, p.id`, args...)
+	if err != nil {
+		return nil, page, facets, translate(err)
+	}
+	return labelListings(list), page, facets, nil
+}
+
+// ValidLabelsOf returns the labels of authority orgID valid at the
+// database's now (one, but for the moment a renewal is granted), for its
+// profile in the directory; ENOTFOUND when it has none.
+func (db *DB) ValidLabelsOf(ctx context.Context, orgID int64) ([]LabelListing, error) {
+	list, err := queryLabels(ctx, db.read, `SELECT `+labelColumns+labelFrom+
+		` WHERE l.organisation_id = $1 AND l.state = 'granted' AND l.expires_at > $2 ORDER BY l.id`, orgID, db.now())
+	if err != nil {
+		return nil, translate(err)
+	}
+	if len(list) == 0 {
+		return nil, &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "label.directory.not_found"}
+	}
+	return labelListings(list), nil
+}
+
+// LabelledAmong returns those of the organisations orgIDs that hold a label
+// valid at now.
+func (db *DB) LabelledAmong(ctx context.Context, orgIDs []int64, now time.Time) ([]int64, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT organisation_id FROM label_applications
+		WHERE state = 'granted' AND expires_at > `+arg(now.UTC())+` AND organisation_id IN (`+argList(orgIDs, arg)+`)
+		ORDER BY organisation_id`, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, id)
+	}
+	return out, translate(rows.Err())
+}
+
+func labelListings(list []LabelRecord) []LabelListing {
+	out := make([]LabelListing, len(list))
+	for i := range list {
+		r := list[i]
+		out[i] = LabelListing{LabelRecord: r, Themes: r.Competencies.Themes, Languages: r.Conditions.Languages, Countries: r.Countries()}
+	}
+	return out
+}
