@@ -50,6 +50,9 @@ func (db *DB) publishDecision(ctx context.Context, tx *sql.Tx, c *coopdec.Call, 
 		published_at) VALUES ($1, $2, $3, $4, $5)`, d.ID, c.ID, d.Version, nullID(by), at); err != nil {
 		return err
 	}
+	if err := db.indexFundedProjects(ctx, tx, c, d, at); err != nil {
+		return err
+	}
 	main := 0
 	for _, e := range d.Entries {
 		if e.List == coopdec.ListMain {

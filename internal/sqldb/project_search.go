@@ -1,0 +1,393 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+var errProjectNotFound = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "project.not_found"}
+
+// SortDecided sorts funded projects by their decision, newest first.
+const SortDecided = "decided"
+
+// ProjectFilter selects funded projects in the search. Empty fields select
+// everything.
+type ProjectFilter struct {
+	Query       string   // full text: titles, summaries, lead, partners, call
+	Country     string   // projects acting in this country
+	Themes      []string // projects with any of these themes
+	ProgrammeID int64
+	RegionCode  string // the lead authority's région
+	Year        int    // the decision's year, in Paris
+	// Sort is SortRelevance (the default with a query) or SortDecided
+	// (newest decision first, the default without).
+	Sort string
+}
+
+// SearchProjects returns a page of the funded projects matching f, as the
+// public sees them. The query is read as SearchCalls reads it: folded,
+// every word must match, the last may be the start of a word. With a query,
+// one statement finds, counts and pages the hits, so that the full-text
+// match runs once; without, the count and the page each read an index.
+func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.Page) ([]coopdec.PublicProject, coopdec.Page, error) {
+	page = coopdec.NewPage(page.Page, page.PerPage)
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+
+	with, from, score := "", "funded_projects f", "0"
+	if strings.TrimSpace(f.Query) != "" {
+		terms := strings.Fields(coopdec.Fold(f.Query))
+		if len(terms) == 0 {
+			return nil, page, nil
+		}
+		terms = terms[:min(len(terms), maxQueryTerms)]
+		with = db.projectHits(terms, arg)
+		from, score = "funded_projects f JOIN hits h ON h.id = f.application_id", "h.score"
+	}
+	sort := f.Sort
+	if sort == "" || (sort == SortRelevance && with == "") {
+		sort = SortDecided
+		if with != "" {
+			sort = SortRelevance
+		}
+	}
+	var order, outer string
+	switch sort {
+	case SortRelevance:
+		order, outer = "rel DESC, decided DESC, pid DESC", "p.rel DESC, p.decided DESC, p.pid DESC"
+	case SortDecided:
+		order, outer = "decided DESC, pid DESC", "p.decided DESC, p.pid DESC"
+	default:
+		return nil, page, coopdec.FieldError("sort", "project.search.sort_invalid")
+	}
+
+	var conds []string
+	if f.Country != "" {
+		conds = append(conds, "f.application_id IN (SELECT application_id FROM funded_project_countries WHERE country = "+
+			arg(strings.ToUpper(strings.TrimSpace(f.Country)))+")")
+	}
+	if len(f.Themes) > 0 {
+		conds = append(conds, "f.application_id IN (SELECT application_id FROM funded_project_themes WHERE theme IN ("+
+			argList(f.Themes, arg)+"))")
+	}
+	if f.ProgrammeID != 0 {
+		conds = append(conds, "f.programme_id = "+arg(f.ProgrammeID))
+	}
+	if f.RegionCode != "" {
+		conds = append(conds, "f.region_code = "+arg(f.RegionCode))
+	}
+	if f.Year != 0 {
+		conds = append(conds, "f.year = "+arg(f.Year))
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+
+	// The page is chosen on the narrow columns; the documents are read for
+	// its rows only.
+	total := "0"
+	if with != "" {
+		total = "count(*) OVER ()"
+	} else if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
+		return nil, page, translate(err)
+	}
+	lim, off := arg(page.PerPage), arg(page.Offset())
+	cte := "WITH "
+	if with != "" {
+		cte = with + ", "
+	}
+	rows, err := db.read.QueryContext(ctx, cte+"page AS (SELECT f.application_id AS pid, f.published_at AS decided, "+score+
+		" AS rel, "+total+" AS total FROM "+from+where+" ORDER BY "+order+" LIMIT "+lim+" OFFSET "+off+
+		") SELECT p.total, f.doc FROM page p JOIN funded_projects f ON f.application_id = p.pid ORDER BY "+outer, args...)
+	if err != nil {
+		return nil, page, translate(err)
+	}
+	defer rows.Close()
+	var out []coopdec.PublicProject
+	for rows.Next() {
+		var n int
+		var doc string
+		if err := rows.Scan(&n, &doc); err != nil {
+			return nil, page, translate(err)
+		}
+		var p coopdec.PublicProject
+		if err := json.Unmarshal([]byte(doc), &p); err != nil {
+			return nil, page, fmt.Errorf("sqldb: funded project: unable to read its record: %w", err)
+		}
+		if with != "" {
+			page.Total = n
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, page, translate(err)
+	}
+	if with != "" && len(out) == 0 && page.Page > 1 {
+		// Past the last page: the hits are counted apart, for the pager.
+		if err := db.read.QueryRowContext(ctx, with+" SELECT count(*) FROM "+from+where, args[:len(args)-2]...).Scan(&page.Total); err != nil {
+			return nil, page, translate(err)
+		}
+	}
+	return out, page, nil
+}
+
+// projectHits returns a WITH clause defining hits (id, score), as callHits
+// does for calls: the funded projects whose text matches every term, the
+// higher the score the better, the terms reaching the database as
+// parameters.
+func (db *DB) projectHits(terms []string, arg func(any) string) string {
+	if db.Dialect == Postgres {
+		last := "to_tsquery('french', '''' || replace(replace(coopdec_unaccent(" + arg(terms[len(terms)-1]) +
+			`), '\', '\\'), '''', '''''') || ''':*')`
+		q := last
+		if len(terms) > 1 {
+			q = "plainto_tsquery('french', coopdec_unaccent(" + arg(strings.Join(terms[:len(terms)-1], " ")) + ")) && " + last
+		}
+		return "WITH hits AS (SELECT p.application_id AS id, ts_rank(p.search, q.q) AS score FROM funded_projects p, (SELECT " + q +
+			" AS q) q WHERE p.search @@ q.q)"
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	quoted[len(quoted)-1] += "*"
+	// bm25 is lower for better matches; titles weigh most, then summaries.
+	return "WITH hits AS MATERIALIZED (SELECT rowid AS id, -bm25(funded_project_search, 10.0, 4.0, 1.0) AS score" +
+		" FROM funded_project_search WHERE funded_project_search MATCH " + arg(strings.Join(quoted, " ")) + ")"
+}
+
+// PublicProject returns what the public may see of a funded project, named
+// by its application's ID; ENOTFOUND for any application that no final
+// decision funds.
+func (db *DB) PublicProject(ctx context.Context, applicationID int64) (*coopdec.PublicProject, error) {
+	var doc string
+	err := db.read.QueryRowContext(ctx, `SELECT doc FROM funded_projects WHERE application_id = $1`, applicationID).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errProjectNotFound
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	p := &coopdec.PublicProject{}
+	if err := json.Unmarshal([]byte(doc), p); err != nil {
+		return nil, fmt.Errorf("sqldb: funded project %d: unable to read its record: %w", applicationID, err)
+	}
+	return p, nil
+}
+
+// IndexFundedProjects brings the public record of funded projects in step
+// with the published decisions, for the calls whose latest final decision
+// it does not reflect yet: those decided before the record existed. It
+// runs after the migrations, and finds nothing to do once done. It returns
+// how many calls it indexed.
+func (db *DB) IndexFundedProjects(ctx context.Context) (int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT p.call_id, p.decision_id FROM decision_publications p
+		WHERE NOT EXISTS (SELECT 1 FROM funded_project_calls i WHERE i.call_id = p.call_id AND i.decision_id = p.decision_id)
+		AND NOT EXISTS (SELECT 1 FROM decision_publications n WHERE n.call_id = p.call_id
+			AND (n.published_at > p.published_at OR (n.published_at = p.published_at AND n.decision_id > p.decision_id)))
+		ORDER BY p.call_id`)
+	if err != nil {
+		return 0, translate(err)
+	}
+	type stale struct{ call, decision int64 }
+	var list []stale
+	for rows.Next() {
+		var s stale
+		if err := rows.Scan(&s.call, &s.decision); err != nil {
+			rows.Close()
+			return 0, translate(err)
+		}
+		list = append(list, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, translate(err)
+	}
+	for _, s := range list {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			// The call's lock, as a publication takes it; then the decision
+			// must still be the latest one.
+			c, err := db.loadCall(ctx, tx, s.call, true)
+			if err != nil {
+				return err
+			}
+			var id int64
+			var at time.Time
+			if err := tx.QueryRowContext(ctx, `SELECT decision_id, published_at FROM decision_publications WHERE call_id = $1
+				ORDER BY published_at DESC, decision_id DESC LIMIT 1`, s.call).Scan(&id, &at); err != nil {
+				return err
+			}
+			if id != s.decision {
+				return nil
+			}
+			d, _, err := db.loadDecision(ctx, tx, id, false)
+			if err != nil {
+				return err
+			}
+			return db.indexFundedProjects(ctx, tx, c, d, at.UTC())
+		})
+		if err != nil {
+			return 0, fmt.Errorf("sqldb: unable to index the funded projects of call %d: %w", s.call, err)
+		}
+	}
+	return len(list), nil
+}
+
+// indexFundedProjects replaces, within tx, the public record of c's funded
+// projects with the main list of d, its final decision published at at.
+func (db *DB) indexFundedProjects(ctx context.Context, tx *sql.Tx, c *coopdec.Call, d *coopdec.Decision, at time.Time) error {
+	if db.Dialect == SQLite {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM funded_project_search WHERE rowid IN
+			(SELECT application_id FROM funded_projects WHERE call_id = $1)`, c.ID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM funded_projects WHERE call_id = $1`, c.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO funded_project_calls (call_id, decision_id) VALUES ($1, $2)
+		ON CONFLICT (call_id) DO UPDATE SET decision_id = excluded.decision_id`, c.ID, d.ID); err != nil {
+		return err
+	}
+	entries := coopdec.FundedEntries(d)
+	if len(entries) == 0 {
+		return nil
+	}
+	programmes, err := db.loadProgrammesIn(ctx, tx, c.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		a, err := db.loadApplication(ctx, tx, e.ApplicationID, false)
+		if err != nil {
+			return err
+		}
+		lead := &coopdec.Organisation{}
+		if err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, a.LeadOrganisationID), lead); err != nil {
+			return err
+		}
+		names, err := partnerNames(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		p, ok := coopdec.NewPublicProject(coopdec.ProjectSource{Call: c, ProgrammeNames: programmes, Decision: d, Entry: e,
+			Application: a, Lead: lead, PartnerNames: names, DecidedAt: at, Year: at.In(paris).Year()})
+		if !ok {
+			continue
+		}
+		if err := db.insertFundedProject(ctx, tx, &p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) insertFundedProject(ctx context.Context, tx *sql.Tx, p *coopdec.PublicProject) error {
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO funded_projects (application_id, call_id, decision_id, programme_id, region_code,
+		year, published_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		p.ApplicationID, p.CallID, p.DecisionID, p.ProgrammeID, p.RegionCode, p.Year, p.DecidedAt, string(doc)); err != nil {
+		return err
+	}
+	for _, t := range slices.Compact(slices.Sorted(slices.Values(p.Themes))) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO funded_project_themes (theme, application_id) VALUES ($1, $2)`, t, p.ApplicationID); err != nil {
+			return err
+		}
+	}
+	for _, c := range slices.Compact(slices.Sorted(slices.Values(p.Countries))) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO funded_project_countries (country, application_id) VALUES ($1, $2)`, c, p.ApplicationID); err != nil {
+			return err
+		}
+	}
+	title, summary, body := projectSearchText(p)
+	if db.Dialect == Postgres {
+		_, err := tx.ExecContext(ctx, `UPDATE funded_projects SET search =
+			setweight(to_tsvector('french', coopdec_unaccent($1)), 'A') ||
+			setweight(to_tsvector('french', coopdec_unaccent($2)), 'B') ||
+			setweight(to_tsvector('french', coopdec_unaccent($3)), 'D') WHERE application_id = $4`, title, summary, body, p.ApplicationID)
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO funded_project_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)`,
+		p.ApplicationID, title, summary, body)
+	return err
+}
+
+// projectSearchText returns the folded text a funded project is found by,
+// in three parts of decreasing weight: titles; summaries; the names of
+// its lead, partners and call, with the call's reference.
+func projectSearchText(p *coopdec.PublicProject) (title, summary, body string) {
+	var titles, summaries []string
+	for _, l := range slices.Sorted(maps.Keys(p.Texts)) {
+		titles = append(titles, coopdec.Fold(p.Texts[l].Title))
+		summaries = append(summaries, coopdec.Fold(p.Texts[l].Summary))
+	}
+	names := []string{coopdec.Fold(p.LeadName), coopdec.Fold(p.CallReference)}
+	for _, pt := range p.Partners {
+		names = append(names, coopdec.Fold(pt.Name))
+	}
+	for _, l := range slices.Sorted(maps.Keys(p.CallTitles)) {
+		names = append(names, coopdec.Fold(p.CallTitles[l]))
+	}
+	return strings.Join(titles, " "), strings.Join(summaries, " "), strings.Join(names, " ")
+}
+
+// loadProgrammesIn reads a programme's names within q.
+func (db *DB) loadProgrammesIn(ctx context.Context, q querier, id int64) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT lang, name FROM programme_names WHERE programme_id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var l, n string
+		if err := rows.Scan(&l, &n); err != nil {
+			return nil, err
+		}
+		out[l] = n
+	}
+	return out, rows.Err()
+}
+
+// partnerNames names the registered organisations of a's consortium.
+func partnerNames(ctx context.Context, q querier, a *coopdec.Application) (map[int64]string, error) {
+	var ids []any
+	var ps []string
+	for _, p := range a.Partners {
+		if p.OrganisationID != 0 {
+			ids = append(ids, p.OrganisationID)
+			ps = append(ps, "$"+itoa(len(ids)))
+		}
+	}
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM organisations WHERE id IN (`+strings.Join(ps, ", ")+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

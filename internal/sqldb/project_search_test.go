@@ -1,0 +1,258 @@
+package sqldb
+
+import (
+	"database/sql"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+// projectDecision stores a decision on the call listing a new application
+// of Lyon's per title, the first titles on the main list and the last on
+// the reserve.
+func (e *decisionEnv) projectDecision(t *testing.T, reserve int, titles ...string) (*coopdec.Decision, []int64) {
+	t.Helper()
+	d := &coopdec.Decision{CallID: e.call.ID}
+	var ids []int64
+	for i, title := range titles {
+		a := e.fullApplication()
+		fr := a.Texts["fr"]
+		fr.Title = title
+		a.Texts["fr"] = fr
+		a = e.mustCreateApplication(t, a)
+		ids = append(ids, a.ID)
+		entry := coopdec.DecisionEntry{ApplicationID: a.ID, Rank: i + 1, List: coopdec.ListReserve}
+		if i < len(titles)-reserve {
+			g := int64(1_000_000 * (i + 1))
+			entry.List, entry.GrantedCents, entry.Shares = coopdec.ListMain, g, coopdec.SplitGrant(g, e.call.Funders)
+		}
+		d.Entries = append(d.Entries, entry)
+	}
+	if err := e.db.CreateDecision(t.Context(), d, e.actor); err != nil {
+		t.Fatalf("CreateDecision: got error %v; want nil", err)
+	}
+	return d, ids
+}
+
+func (e *decisionEnv) finalise(t *testing.T, d *coopdec.Decision) {
+	t.Helper()
+	e.approve(t, e.officer, d, coopdec.MinistryParty, coopdec.DecisionPending)
+	e.approve(t, e.pacaManager, d, coopdec.Party(e.paca.ID), coopdec.DecisionPending)
+	e.approve(t, e.brazilManager, d, coopdec.Party(e.brazil.ID), coopdec.DecisionFinal)
+}
+
+func searchIDs(t *testing.T, db *DB, f ProjectFilter, page coopdec.Page) ([]int64, coopdec.Page) {
+	t.Helper()
+	list, p, err := db.SearchProjects(t.Context(), f, page)
+	if err != nil {
+		t.Fatalf("SearchProjects(%+v): got error %v; want nil", f, err)
+	}
+	ids := []int64{}
+	for _, x := range list {
+		ids = append(ids, x.ApplicationID)
+	}
+	return ids, p
+}
+
+func TestSearchProjects(t *testing.T) {
+	t.Parallel()
+	e := newDecisionEnv(t)
+	ctx := t.Context()
+	if _, err := e.db.write.ExecContext(ctx, `UPDATE organisations SET region_code = '84' WHERE id = $1`, e.lyon.ID); err != nil {
+		t.Fatal(err)
+	}
+	d, ids := e.projectDecision(t, 1, "Mobilités douces à Belo Horizonte", "Gestion de l'eau à Recife", "Œuvres d'art publiques")
+	all := coopdec.NewPage(1, 20)
+	if got, p := searchIDs(t, e.db, ProjectFilter{}, all); len(got) != 0 || p.Total != 0 {
+		t.Fatalf("before the decision is final: got %v (total %d); want none", got, p.Total)
+	}
+	e.finalise(t, d)
+	// A later decision still waiting for approvals shows nothing of its own.
+	pending, pendingIDs := e.projectDecision(t, 0, "Mobilités en attente")
+	_ = pending
+
+	got, p := searchIDs(t, e.db, ProjectFilter{}, all)
+	if want := []int64{ids[0], ids[1]}; !slices.Equal(slices.Sorted(slices.Values(got)), want) || p.Total != 2 {
+		t.Fatalf("every funded project: got %v (total %d); want %v, the main list only", got, p.Total, want)
+	}
+	for _, tc := range []struct {
+		name string
+		f    ProjectFilter
+		want []int64
+	}{
+		{"accents folded", ProjectFilter{Query: "MOBILITES"}, []int64{ids[0]}},
+		{"accents in the query", ProjectFilter{Query: "gestión"}, []int64{ids[1]}},
+		{"last word as a prefix", ProjectFilter{Query: "eau rec"}, []int64{ids[1]}},
+		{"prefix of the only word", ProjectFilter{Query: "gest"}, []int64{ids[1]}},
+		{"every word must match", ProjectFilter{Query: "eau mobilites"}, []int64{}},
+		{"summary", ProjectFilter{Query: "ciclovias"}, []int64{ids[0], ids[1]}},
+		{"partner's name", ProjectFilter{Query: "prefeitura"}, []int64{ids[0], ids[1]}},
+		{"reserve is not funded", ProjectFilter{Query: "oeuvres"}, []int64{}},
+		{"pending decision", ProjectFilter{Query: "attente"}, []int64{}},
+		{"punctuation only", ProjectFilter{Query: "«»"}, []int64{}},
+		{"quote in the query", ProjectFilter{Query: `l'eau "recife`}, []int64{ids[1]}},
+		{"country", ProjectFilter{Country: "br"}, []int64{ids[0], ids[1]}},
+		{"other country", ProjectFilter{Country: "AR"}, []int64{}},
+		{"theme", ProjectFilter{Themes: []string{"water", "urban_development"}}, []int64{ids[0], ids[1]}},
+		{"other theme", ProjectFilter{Themes: []string{"health"}}, []int64{}},
+		{"programme", ProjectFilter{ProgrammeID: e.call.ProgrammeID}, []int64{ids[0], ids[1]}},
+		{"other programme", ProjectFilter{ProgrammeID: e.med.ID}, []int64{}},
+		{"région", ProjectFilter{RegionCode: "84"}, []int64{ids[0], ids[1]}},
+		{"other région", ProjectFilter{RegionCode: "93"}, []int64{}},
+		{"year", ProjectFilter{Year: 2025}, []int64{ids[0], ids[1]}},
+		{"other year", ProjectFilter{Year: 2024}, []int64{}},
+		{"query and filters", ProjectFilter{Query: "recife", Country: "BR", Year: 2025, RegionCode: "84"}, []int64{ids[1]}},
+	} {
+		got, p := searchIDs(t, e.db, tc.f, all)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) || p.Total != len(tc.want) {
+			t.Errorf("%s: got %v (total %d); want %v", tc.name, got, p.Total, tc.want)
+		}
+	}
+
+	// Relevance: a title outweighs the call's and partners' names.
+	got, _ = searchIDs(t, e.db, ProjectFilter{Query: "belo horizonte"}, all)
+	if len(got) != 2 || got[0] != ids[0] {
+		t.Errorf("relevance: got %v; want %d (title) first", got, ids[0])
+	}
+	// Newest decision first, then the highest ID; pages.
+	got, p = searchIDs(t, e.db, ProjectFilter{Sort: SortDecided}, coopdec.NewPage(2, 1))
+	if len(got) != 1 || got[0] != ids[0] || p.Total != 2 {
+		t.Errorf("page 2 of 1: got %v (total %d); want [%d] of 2", got, p.Total, ids[0])
+	}
+	got, p = searchIDs(t, e.db, ProjectFilter{Query: "ciclovias"}, coopdec.NewPage(3, 1))
+	if len(got) != 0 || p.Total != 2 {
+		t.Errorf("past the last page: got %v (total %d); want none of 2", got, p.Total)
+	}
+	if _, _, err := e.db.SearchProjects(ctx, ProjectFilter{Sort: "price"}, all); coopdec.ErrorCode(err) != coopdec.EINVALID {
+		t.Errorf("unknown sort: got %v; want EINVALID", err)
+	}
+
+	// The record: what is public, nothing of the rest.
+	pp, err := e.db.PublicProject(ctx, ids[0])
+	if err != nil {
+		t.Fatalf("PublicProject: got error %v; want nil", err)
+	}
+	if pp.LeadName != "Lyon" || pp.RegionCode != "84" || pp.GrantedCents != 1_000_000 || pp.CallReference != e.call.Reference ||
+		pp.Year != 2025 || pp.DecisionID != d.ID || len(pp.Partners) != 2 || pp.Partners[0].Name != "Prefeitura de Belo Horizonte" ||
+		pp.ProgrammeName("fr") == "" || !pp.DecidedAt.Equal(t0) {
+		t.Errorf("PublicProject: got %+v", pp)
+	}
+	for _, id := range []int64{ids[2], pendingIDs[0], 999_999} {
+		if _, err := e.db.PublicProject(ctx, id); coopdec.ErrorCode(err) != coopdec.ENOTFOUND {
+			t.Errorf("PublicProject(%d), not funded: got %v; want ENOTFOUND", id, err)
+		}
+	}
+}
+
+func TestIndexFundedProjectsCatchesUp(t *testing.T) {
+	t.Parallel()
+	e := newDecisionEnv(t)
+	ctx := t.Context()
+	d, ids := e.projectDecision(t, 0, "Coopération hospitalière")
+	e.finalise(t, d)
+	if n, err := e.db.IndexFundedProjects(ctx); err != nil || n != 0 {
+		t.Fatalf("IndexFundedProjects when in step: got %d, %v; want 0", n, err)
+	}
+	// As a database decided before the record existed.
+	for _, q := range []string{`DELETE FROM funded_project_calls`, `DELETE FROM funded_projects`} {
+		if _, err := e.db.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e.db.Dialect == SQLite {
+		if _, err := e.db.write.ExecContext(ctx, `DELETE FROM funded_project_search`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := searchIDs(t, e.db, ProjectFilter{Query: "hospitaliere"}, coopdec.NewPage(1, 20)); len(got) != 0 {
+		t.Fatalf("after emptying: got %v; want none", got)
+	}
+	if n, err := e.db.IndexFundedProjects(ctx); err != nil || n != 1 {
+		t.Fatalf("IndexFundedProjects: got %d, %v; want 1 call", n, err)
+	}
+	if got, _ := searchIDs(t, e.db, ProjectFilter{Query: "hospitaliere", Country: "BR"}, coopdec.NewPage(1, 20)); !slices.Equal(got, ids) {
+		t.Fatalf("after catching up: got %v; want %v", got, ids)
+	}
+	if n, err := e.db.IndexFundedProjects(ctx); err != nil || n != 0 {
+		t.Fatalf("IndexFundedProjects again: got %d, %v; want 0", n, err)
+	}
+	// Migrating again does it too, and leaves the record as it is.
+	if _, err := e.db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, p := searchIDs(t, e.db, ProjectFilter{}, coopdec.NewPage(1, 20)); !slices.Equal(got, ids) || p.Total != 1 {
+		t.Fatalf("after Migrate: got %v; want %v", got, ids)
+	}
+}
+
+// BenchmarkSearchProjects searches a few thousand funded projects with
+// the mix of queries a public search sees: common and rare words, a
+// prefix, filters, a later page.
+func BenchmarkSearchProjects(b *testing.B) {
+	db := openTestDB(b)
+	ctx := b.Context()
+	if db.Dialect != SQLite {
+		b.Skip("the benchmark measures the embedded database")
+	}
+	// The records alone: the search reads no call, application or decision,
+	// so the writer skips the references to them while filling.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		b.Fatal(err)
+	}
+	const n = 5000
+	words := []string{"eau", "assainissement", "mobilité", "formation", "santé", "agriculture", "culture", "patrimoine",
+		"énergie", "déchets", "tourisme", "jeunesse", "numérique", "gouvernance", "urbanisme", "climat"}
+	countries := []string{"BR", "SN", "MA", "VN", "HT", "MG", "TN", "CM"}
+	themes := []string{"water", "urban_development", "health", "culture", "education"}
+	regions := []string{"84", "93", "11", "75", "76"}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for i := 1; i <= n; i++ {
+			w1, w2 := words[i%len(words)], words[(i*7)%len(words)]
+			p := coopdec.PublicProject{ApplicationID: int64(i), Texts: map[string]coopdec.ProjectText{
+				"fr": {Title: fmt.Sprintf("Projet de coopération %s et %s n°%d", w1, w2, i),
+					Summary: fmt.Sprintf("Développement local : %s, %s et renforcement des capacités des collectivités (réf. %d).", w1, w2, i*31)}},
+				LeadName: fmt.Sprintf("Commune %d", i%700), RegionCode: regions[i%len(regions)], CallID: int64(1 + i%40),
+				CallReference: fmt.Sprintf("AAP-%02d", i%40), ProgrammeID: int64(1 + i%4), Themes: []string{themes[i%len(themes)]},
+				Countries: []string{countries[i%len(countries)]}, GrantedCents: int64(i) * 1000, DecisionID: int64(1 + i%40),
+				DecidedAt: t0.AddDate(0, 0, -i%900), Year: t0.AddDate(0, 0, -i%900).Year(),
+				Partners: []coopdec.ProjectPartner{{Name: fmt.Sprintf("Municipalité partenaire %d", i%900), Country: countries[i%len(countries)]}}}
+			if err := db.insertFundedProject(ctx, tx, &p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    ProjectFilter
+		page int
+	}{
+		{"common word", ProjectFilter{Query: "développement"}, 1}, // in every document
+		{"common word page 3", ProjectFilter{Query: "développement"}, 3},
+		{"word in one in sixteen", ProjectFilter{Query: "assainissement"}, 1},
+		{"word being typed", ProjectFilter{Query: "cooperation sant"}, 1},
+		{"rare word", ProjectFilter{Query: "réf 3131"}, 1},
+		{"newest first", ProjectFilter{}, 1},
+		{"newest first page 3", ProjectFilter{}, 3},
+		{"country", ProjectFilter{Country: "SN"}, 1},
+		{"query and filters", ProjectFilter{Query: "eau", Themes: []string{"water"}, Year: 2024}, 1},
+		{"région and programme", ProjectFilter{RegionCode: "84", ProgrammeID: 2}, 2},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := db.SearchProjects(ctx, tc.f, coopdec.NewPage(tc.page, 20)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
