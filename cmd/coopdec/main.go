@@ -47,6 +47,8 @@ Utilisation :
   coopdec user revoke --email E --role R  retire un rôle
   coopdec import territoires DOSSIER      importe le référentiel territorial officiel
   coopdec audit verify                    vérifie la chaîne du journal d'audit
+  coopdec bench [--scale small|medium|large] [--json FICHIER]
+                                          mesure la plateforme sous charge (jeu de données synthétique)
   coopdec version
 
 Chaque commande accepte --database-url (COOPDEC_DATABASE_URL) et --data (COOPDEC_DATA).
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "coopdec", appVersion())
 		return nil

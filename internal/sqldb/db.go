@@ -21,7 +21,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
 
 // Dialect names the database engine in use.
@@ -44,6 +44,9 @@ type DB struct {
 	read    *sql.DB
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// bulk, when set, makes write transactions join one outer transaction
+	// (see Bulk).
+	bulk *bulkTx
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
@@ -96,10 +99,7 @@ func openSQLite(path string, writer bool) (*sql.DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	d, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("sqldb: unable to open SQLite at %s: %w", path, err)
-	}
+	d := sql.OpenDB(&cachingConnector{dsn: "file:" + path + "?" + q.Encode(), drv: &sqlite.Driver{}})
 	if writer {
 		d.SetMaxOpenConns(1)
 		d.SetMaxIdleConns(1)
@@ -159,6 +159,10 @@ func (db *DB) Migrate(ctx context.Context) (int64, error) {
 	if _, err := db.ChainAudit(ctx); err != nil {
 		return 0, fmt.Errorf("sqldb: unable to chain the audit trail: %w", err)
 	}
+	// Decisions made final before the funded projects' record existed.
+	if _, err := db.IndexFundedProjects(ctx); err != nil {
+		return 0, err
+	}
 	return p.GetDBVersion(ctx)
 }
 
@@ -186,6 +190,9 @@ func (db *DB) LatestVersion() (int64, error) {
 
 // tx runs fn in a write transaction, committed when fn returns nil.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.bulk != nil {
+		return db.bulk.run(ctx, fn)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)

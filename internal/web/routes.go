@@ -16,6 +16,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
+	s.benchLimitRoutes(mux)
 
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.home)
@@ -117,6 +118,7 @@ func (s *Server) routes() http.Handler {
 	s.labelRoutes(mux)
 	s.missionRoutes(mux)
 	s.countryRoutes(mux)
+	s.projectRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, coopdec.Errorf(coopdec.ENOTFOUND, "error.not_found"))
 	})
