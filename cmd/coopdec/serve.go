@@ -31,6 +31,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noMigrate := fs.Bool("no-migrate", false, "do not apply database migrations at start")
 	labelYears := fs.String("label-validity-years", env("COOPDEC_LABEL_VALIDITY_YEARS", strconv.Itoa(coopdec.LabelValidityYears)),
 		"years a label of expertise is valid once granted, 1 to 10 (env COOPDEC_LABEL_VALIDITY_YEARS)")
+	pprofAddr := fs.String("pprof", env("COOPDEC_PPROF", ""), "address of a separate listener serving Go's profiles (/debug/pprof/), loopback only, e.g. 127.0.0.1:6060; empty: none (env COOPDEC_PPROF)")
 	benchLimit := fs.Bool("bench-limit", false, "serve GET /bench/limit/{size} for coopdec bench's limit (benchmarks only)")
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
@@ -102,7 +103,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *demoMode {
-		if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout, Blobs: blobs}); err != nil {
+		if err := demo.Load(ctx, db, demo.Options{Referentiel: *referentiel, Progress: stdout, Blobs: blobs,
+			LabelValidityYears: labelValidity}); err != nil {
 			return err
 		}
 	}
@@ -114,6 +116,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	hs := srv.HTTPServer(*addr)
+	if *pprofAddr != "" {
+		stop, err := servePprof(*pprofAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	fmt.Fprintf(stdout, "coopdec %s sur %s — %s\n", appVersion(), db.Dialect, *baseURL)
 	if smtp.Host == "" {
