@@ -71,8 +71,8 @@ func pact2Envelope(t *testing.T, officer *apiClient) (id, committed int64) {
 		RemainingCents int64 `json:"remaining_cents"`
 	}
 	// Far above what the demo commits, far below the bound of an envelope.
-	officer.call("PUT", fmt.Sprintf("/api/v1/programmes/%d/envelope", id), map[string]int64{"amount_cents": 500_000_000_00},
-		http.StatusOK, &env)
+	officer.call("PUT", fmt.Sprintf("/api/v1/programmes/%d/envelope", id),
+		map[string]any{"amount_cents": 500_000_000_00, "reason": "Abondement pour les missions de l'année."}, http.StatusOK, &env)
 	return id, env.CommittedCents
 }
 
@@ -86,6 +86,7 @@ func browserMissionToReport(b *browser) {
 	b.login(demoOfficer, coopdec.DemoPassword, "/compte")
 	b.open("/missions/nouvelle", http.StatusOK)
 	b.do("choosing the country", chromedp.SetValue(chromedp.CSS("#country"), "SN"))
+	b.fill("#place", "Saint-Louis")
 	b.fill("#partner_name", "Commune de Saint-Louis")
 	b.check("#theme-water_sanitation")
 	b.check("#theme-urban_development")
@@ -107,6 +108,8 @@ func browserMissionToReport(b *browser) {
 	row := fmt.Sprintf("#match-%d", lyonID)
 	if got := b.plainText(row); !strings.Contains(got, lyonName) {
 		b.fatalf("the ranking has no row for %s: %q", lyonName, got)
+	} else if !strings.Contains(got, "sur place (Saint-Louis)") {
+		t.Errorf("Lyon's row %q does not explain the place of the request", got)
 	}
 	b.checkA11y("mission request with its ranking")
 	b.check(fmt.Sprintf("#match-org-%d", lyonID))

@@ -4,6 +4,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -84,6 +85,9 @@ type Options struct {
 	// Blobs keeps the demo applications' attachments; without it the
 	// demo has no applications.
 	Blobs blob.Store
+	// LabelValidityYears is how long the labels the demo grants are
+	// valid, as the server is configured; 0: coopdec.LabelValidityYears.
+	LabelValidityYears int
 }
 
 // Load creates the demonstration data. It is idempotent: what exists is
@@ -138,7 +142,7 @@ func Load(ctx context.Context, db *sqldb.DB, opt Options) error {
 			return err
 		}
 	}
-	return loadPACT2(ctx, db, ids)
+	return loadPACT2(ctx, db, ids, cmp.Or(opt.LabelValidityYears, coopdec.LabelValidityYears))
 }
 
 // ensureOrganisations finds each organisation of specs (by SIREN, else by

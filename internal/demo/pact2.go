@@ -155,7 +155,7 @@ var pact2Labels = []labelSpec{
 			Description: "Grenoble gère son eau en régie publique et transmet ses méthodes de protection des ressources, de tarification sociale et de transition énergétique.",
 			Methods:     "Compagnonnage entre régies, audits de réseaux, formation des agents d'exploitation."},
 		References: []coopdec.LabelReference{
-			ref(proj, "IN", 2016, 2022, "Réduction des fuites du réseau d'eau de Chennai", "Greater Chennai Corporation", "Pertes réduites de 12 % sur le secteur pilote."),
+			at("Chennai", ref(proj, "IN", 2016, 2022, "Réduction des fuites du réseau d'eau de Chennai", "Greater Chennai Corporation", "Pertes réduites de 12 % sur le secteur pilote.")),
 			ref(miss, "MA", 2020, 2020, "Tarification sociale de l'eau à Oujda", "Régie autonome de distribution d'eau d'Oujda", "Grille tarifaire proposée au conseil."),
 		},
 		Conditions: coopdec.LabelConditions{Staff: "Ingénieurs de la régie des eaux, chargée de mission énergie.", Languages: []string{"fr", "en"},
@@ -175,8 +175,8 @@ var pact2Labels = []labelSpec{
 			Description: "Nice met son expérience de destination touristique méditerranéenne au service de villes qui diversifient leur économie locale par le tourisme.",
 			Methods:     "Diagnostic de destination, formation des offices de tourisme, appui aux événements et à l'accueil."},
 		References: []coopdec.LabelReference{
-			ref(proj, "TN", 2017, 2020, "Stratégie touristique de Sousse hors saison balnéaire", "Municipalité de Sousse, Office national du tourisme tunisien", "Stratégie adoptée ; deux circuits culturels créés."),
-			ref(miss, "LB", 2019, 2019, "Office de tourisme de Byblos", "Municipalité de Byblos", "Office de tourisme réorganisé, agents formés à l'accueil."),
+			at("Sousse", ref(proj, "TN", 2017, 2020, "Stratégie touristique de Sousse hors saison balnéaire", "Municipalité de Sousse, Office national du tourisme tunisien", "Stratégie adoptée ; deux circuits culturels créés.")),
+			at("Byblos", ref(miss, "LB", 2019, 2019, "Office de tourisme de Byblos", "Municipalité de Byblos", "Office de tourisme réorganisé, agents formés à l'accueil.")),
 		},
 		Conditions: coopdec.LabelConditions{Staff: "Direction du tourisme et de l'attractivité, trois experts.", Languages: []string{"fr", "en", "it"},
 			MinDurationDays: 3, MaxDurationDays: 10, SelfCovered: "Salaires des experts."}}},
@@ -217,8 +217,8 @@ var pact2Labels = []labelSpec{
 			Description: "Rennes Métropole partage ses outils de données ouvertes et de gestion numérique du territoire (cadastre, adressage, services en ligne).",
 			Methods:     "Ateliers de données, transfert d'outils libres, formation des services informatiques."},
 		References: []coopdec.LabelReference{
-			ref(proj, "TN", 2018, 2022, "Adressage et services en ligne de la municipalité de Sfax", "Municipalité de Sfax", "Base adresse publiée ; trois démarches en ligne."),
-			ref(miss, "SN", 2021, 2021, "Système d'information foncier de Dakar", "Ville de Dakar", "Cahier des charges rédigé."),
+			at("Sfax", ref(proj, "TN", 2018, 2022, "Adressage et services en ligne de la municipalité de Sfax", "Municipalité de Sfax", "Base adresse publiée ; trois démarches en ligne.")),
+			at("Dakar", ref(miss, "SN", 2021, 2021, "Système d'information foncier de Dakar", "Ville de Dakar", "Cahier des charges rédigé.")),
 		},
 		Conditions: coopdec.LabelConditions{Staff: "Service numérique et systèmes d'information géographique.", Languages: []string{"fr", "en"},
 			MinDurationDays: 3, MaxDurationDays: 10, SelfCovered: "Salaires et licences des outils."}}},
@@ -227,8 +227,8 @@ var pact2Labels = []labelSpec{
 			Description: "La Métropole Européenne de Lille transmet son savoir-faire en valorisation des déchets (centre de valorisation organique, tri) et en gestion de l'eau.",
 			Methods:     "Visites techniques, études de gisement, accompagnement de la maîtrise d'ouvrage."},
 		References: []coopdec.LabelReference{
-			ref(proj, "BR", 2012, 2018, "Recyclage et coopératives de collecteurs de Belo Horizonte", "Prefeitura de Belo Horizonte", "Deux coopératives de collecteurs équipées."),
-			ref(miss, "AR", 2019, 2019, "Plan de gestion des déchets de Rosario", "Municipalidad de Rosario", "Plan de gestion remis au conseil."),
+			at("Belo Horizonte", ref(proj, "BR", 2012, 2018, "Recyclage et coopératives de collecteurs de Belo Horizonte", "Prefeitura de Belo Horizonte", "Deux coopératives de collecteurs équipées.")),
+			at("Rosario", ref(miss, "AR", 2019, 2019, "Plan de gestion des déchets de Rosario", "Municipalidad de Rosario", "Plan de gestion remis au conseil.")),
 		},
 		Conditions: coopdec.LabelConditions{Staff: "Ingénieurs de la direction de la valorisation des déchets et de l'eau.", Languages: []string{"fr", "pt", "en"},
 			MinDurationDays: 5, MaxDurationDays: 15, SelfCovered: "Salaires des experts."}}},
@@ -357,15 +357,15 @@ type replySpec struct {
 
 var pact2Requests = []missionSpec{
 	{by: officerEmail, partner: "belo-horizonte", fromDays: 75, windowDays: 60, terms: coopdec.MissionTerms{
-		Country: "BR", PartnerName: "Prefeitura de Belo Horizonte", Themes: []string{"sustainable_development"},
+		Country: "BR", Place: "Belo Horizonte", PartnerName: "Prefeitura de Belo Horizonte", Themes: []string{"sustainable_development"},
 		Need:         "Belo Horizonte prépare l'extension de la collecte sélective à toute la ville et souhaite l'avis d'une collectivité française sur l'organisation des tournées et l'intégration des coopératives de collecteurs.",
 		DurationDays: 10, Languages: []string{"pt", "fr"}, BudgetCents: 18_000_00}},
 	{by: embassyTunisia, partner: "sousse", fromDays: 90, windowDays: 45, terms: coopdec.MissionTerms{
-		Country: "TN", PartnerName: "Municipalité de Sousse", Themes: []string{"local_governance"},
+		Country: "TN", Place: "Sousse", PartnerName: "Municipalité de Sousse", Themes: []string{"local_governance"},
 		Need:         "L'ambassade relaie la demande de la municipalité de Sousse : appui à la préparation de son premier budget participatif, de la concertation des quartiers au vote du conseil municipal.",
 		DurationDays: 7, Languages: []string{"fr", "ar"}, BudgetCents: 12_000_00}},
 	{by: officerEmail, partner: "pune", fromDays: 60, windowDays: 90, invite: []string{"lyon", "grenoble", "marseille"}, terms: coopdec.MissionTerms{
-		Country: "IN", PartnerName: "Pune Municipal Corporation", Themes: []string{"water_sanitation"},
+		Country: "IN", Place: "Pune", PartnerName: "Pune Municipal Corporation", Themes: []string{"water_sanitation"},
 		Need:         "Pune veut réduire les pertes de son réseau d'eau potable (plus de 30 %) : diagnostic de la sectorisation, plan de recherche des fuites et formation des équipes d'exploitation.",
 		DurationDays: 14, Languages: []string{"en"}, BudgetCents: 25_000_00}},
 	{by: officerEmail, partner: "rosario", fromDays: 45, windowDays: 60, invite: []string{"occitanie", "nantes", "lille-metropole"},
@@ -379,7 +379,7 @@ var pact2Requests = []missionSpec{
 				Comment: "Nos experts du développement économique ne sont pas disponibles sur cette période ; nous restons disponibles pour les questions de déchets."}},
 		},
 		terms: coopdec.MissionTerms{
-			Country: "AR", PartnerName: "Municipalidad de Rosario", Themes: []string{"economic_development"},
+			Country: "AR", Place: "Rosario", PartnerName: "Municipalidad de Rosario", Themes: []string{"economic_development"},
 			Need:         "Rosario crée une agence de développement économique métropolitaine et demande un appui pour en définir les missions, la gouvernance avec les entreprises et le financement.",
 			DurationDays: 10, Languages: []string{"es"}, BudgetCents: 20_000_00}},
 	{by: officerEmail, fromDays: 30, windowDays: 45, invite: []string{"lyon", "marseille"},
@@ -413,16 +413,16 @@ type proposalSpec struct {
 
 var pact2Proposals = []proposalSpec{
 	{org: "bretagne", author: "bretagne@demo.coopdec.test", partner: "dakar", fromDays: 100, windowDays: 60, state: coopdec.ProposalPending,
-		terms: coopdec.MissionTerms{Country: "SN", PartnerName: "Ville de Dakar", Themes: []string{"agriculture_food_security", "vocational_training"},
+		terms: coopdec.MissionTerms{Country: "SN", Place: "Dakar", PartnerName: "Ville de Dakar", Themes: []string{"agriculture_food_security", "vocational_training"},
 			Need:         "La Région Bretagne propose une mission auprès de la Ville de Dakar pour structurer la formation des maraîchers de la zone des Niayes et l'approvisionnement des marchés de la ville.",
 			DurationDays: 12, Languages: []string{"fr", "wo"}, BudgetCents: 15_000_00}},
 	{org: "nantes", author: "nantes@demo.coopdec.test", partner: "ahmedabad", fromDays: 40, windowDays: 30, state: coopdec.ProposalAccepted,
-		terms: coopdec.MissionTerms{Country: "IN", PartnerName: "Ahmedabad Municipal Corporation", Themes: []string{"transport", "urban_development"},
+		terms: coopdec.MissionTerms{Country: "IN", Place: "Ahmedabad", PartnerName: "Ahmedabad Municipal Corporation", Themes: []string{"transport", "urban_development"},
 			Need:         "Nantes propose de poursuivre sa coopération avec Ahmedabad par une mission sur l'aménagement des abords des stations du bus à haut niveau de service et l'accès piéton.",
 			DurationDays: 8, Languages: []string{"en"}, BudgetCents: 14_000_00}},
 	{org: "nice", author: "nice@demo.coopdec.test", partner: "sousse", fromDays: 50, windowDays: 40, state: coopdec.ProposalDeclined,
 		reason: "La promotion touristique relève du fonds régional pour la Méditerranée plutôt que de PACT2 ; nous vous invitons à y présenter ce projet avec la municipalité de Sousse.",
-		terms: coopdec.MissionTerms{Country: "TN", PartnerName: "Municipalité de Sousse", Themes: []string{"tourism_ecotourism"},
+		terms: coopdec.MissionTerms{Country: "TN", Place: "Sousse", PartnerName: "Municipalité de Sousse", Themes: []string{"tourism_ecotourism"},
 			Need:         "Nice propose une mission de promotion de la destination Sousse sur les salons touristiques européens.",
 			DurationDays: 5, Languages: []string{"fr"}, BudgetCents: 9_000_00}},
 }
@@ -433,6 +433,8 @@ type pact2Loader struct {
 	ids   map[string]int64
 	now   time.Time
 	users map[string]*coopdec.User
+	// validityYears is how long a granted label is valid.
+	validityYears int
 }
 
 func (l *pact2Loader) user(ctx context.Context, email string) (*coopdec.User, error) {
@@ -451,8 +453,8 @@ func actorOf(u *coopdec.User) coopdec.Actor { return coopdec.Actor{UserID: u.ID}
 
 // loadPACT2 creates the PACT2 demo, or carries on what a previous load
 // left.
-func loadPACT2(ctx context.Context, db *sqldb.DB, ids map[string]int64) error {
-	l := &pact2Loader{db: db, ids: ids, now: db.Now().UTC(), users: map[string]*coopdec.User{}}
+func loadPACT2(ctx context.Context, db *sqldb.DB, ids map[string]int64, validityYears int) error {
+	l := &pact2Loader{db: db, ids: ids, now: db.Now().UTC(), users: map[string]*coopdec.User{}, validityYears: validityYears}
 	for i := range pact2Labels {
 		if err := l.label(ctx, &pact2Labels[i]); err != nil {
 			return fmt.Errorf("demo: label of %s: %w", pact2Labels[i].org, err)
@@ -487,7 +489,7 @@ func (l *pact2Loader) at(t time.Time) *sqldb.DB {
 // reviewTime is when spec's officer acted.
 func (l *pact2Loader) reviewTime(spec *labelSpec) time.Time {
 	if spec.expiringInDays > 0 {
-		return l.now.AddDate(-coopdec.LabelValidityYears, 0, spec.expiringInDays)
+		return l.now.AddDate(-l.validityYears, 0, spec.expiringInDays)
 	}
 	return l.now.AddDate(0, 0, -spec.reviewDaysAgo)
 }
@@ -536,7 +538,7 @@ func (l *pact2Loader) label(ctx context.Context, spec *labelSpec) error {
 	}
 	action := map[coopdec.LabelState]coopdec.LabelAction{coopdec.LabelGranted: coopdec.LabelActionGrant,
 		coopdec.LabelChangesRequested: coopdec.LabelActionRequestChanges, coopdec.LabelRefused: coopdec.LabelActionRefuse}[spec.state]
-	_, err = l.at(review).ReviewLabel(ctx, nil, officer, cur.ID, action, spec.reason, coopdec.LabelValidityYears, actorOf(officer), nil)
+	_, err = l.at(review).ReviewLabel(ctx, nil, officer, cur.ID, action, spec.reason, l.validityYears, actorOf(officer), nil)
 	return err
 }
 

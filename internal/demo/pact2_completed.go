@@ -62,7 +62,7 @@ var pact2Completed = []completedSpec{
 			},
 			selects: "lille-metropole",
 			terms: coopdec.MissionTerms{
-				Country: "IN", PartnerName: "Greater Chennai Corporation", Themes: []string{"sustainable_development"},
+				Country: "IN", Place: "Chennai", PartnerName: "Greater Chennai Corporation", Themes: []string{"sustainable_development"},
 				Need: "Chennai veut organiser le tri à la source de ses déchets ménagers et associer les collecteurs informels : " +
 					"diagnostic des tournées, plan de tri par quartiers et valorisation des déchets organiques.",
 				DurationDays: 8, Languages: []string{"en"}, BudgetCents: 15_000_00}}},
@@ -86,7 +86,7 @@ var pact2Completed = []completedSpec{
 			},
 			selects: "bordeaux",
 			terms: coopdec.MissionTerms{
-				Country: "TN", PartnerName: "Municipalité de Sfax", Themes: []string{"heritage", "urban_development"},
+				Country: "TN", Place: "Sfax", PartnerName: "Municipalité de Sfax", Themes: []string{"heritage", "urban_development"},
 				Need: "L'ambassade relaie la demande de la municipalité de Sfax : méthode de réhabilitation de la médina, " +
 					"de l'inventaire du bâti à l'organisation d'un guichet pour les propriétaires.",
 				DurationDays: 6, Languages: []string{"fr", "ar"}, BudgetCents: 8_000_00}}},
@@ -101,7 +101,7 @@ var pact2Completed = []completedSpec{
 			},
 			selects: "strasbourg",
 			terms: coopdec.MissionTerms{
-				Country: "LB", PartnerName: "Municipalité de Jbeil-Byblos", Themes: []string{"local_governance", "culture"},
+				Country: "LB", Place: "Byblos", PartnerName: "Municipalité de Jbeil-Byblos", Themes: []string{"local_governance", "culture"},
 				Need: "Byblos veut mieux organiser l'accueil de ses visiteurs et sa saison culturelle : coordination des services " +
 					"municipaux, billetterie commune et programmation avec les associations de la ville.",
 				DurationDays: 7, Languages: []string{"fr", "ar"}, BudgetCents: 10_000_00}}},
@@ -122,7 +122,8 @@ func (l *pact2Loader) loadPACT2Completed(ctx context.Context) error {
 		return fmt.Errorf("demo: programme pact2: %w", err)
 	}
 	if _, err := l.db.ProgrammeBalance(ctx, p.ID); coopdec.ErrorCode(err) == coopdec.ENOTFOUND {
-		if err := l.at(l.now.AddDate(0, 0, -365)).SetProgrammeEnvelope(ctx, officer, p.ID, pact2EnvelopeCents, actorOf(officer)); err != nil {
+		if err := l.at(l.now.AddDate(0, 0, -365)).ChangeProgrammeEnvelope(ctx, officer, p.ID, pact2EnvelopeCents,
+			"Enveloppe de l'année pour les missions d'expertise PACT2.", actorOf(officer)); err != nil {
 			return fmt.Errorf("demo: PACT2 envelope: %w", err)
 		}
 	} else if err != nil {

@@ -140,13 +140,16 @@ func (s *Server) apiProgrammeEnvelopeSet(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	var in struct {
-		AmountCents int64 `json:"amount_cents"`
+		AmountCents int64  `json:"amount_cents"`
+		Reason      string `json:"reason"`
 	}
 	if err := readJSON(w, r, &in); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.db.SetProgrammeEnvelope(r.Context(), currentUser(r), id, in.AmountCents, actor(r)); err != nil {
+	// Through the same change as the envelope's page, so that the API's
+	// changes are in its history with their reason.
+	if err := s.db.ChangeProgrammeEnvelope(r.Context(), currentUser(r), id, in.AmountCents, in.Reason, actor(r)); err != nil {
 		s.error(w, r, err)
 		return
 	}

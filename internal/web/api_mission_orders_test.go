@@ -18,7 +18,7 @@ func TestMissionFollowupAPIContract(t *testing.T) {
 	c.anonymous("GET", "/api/v1/allowance-rates", nil)
 	c.anonymous("POST", "/api/v1/allowance-rates", map[string]any{"country": "SN", "daily_cents": 1, "valid_from": "2027-01-01"})
 	c.anonymous("GET", "/api/v1/programmes/1/envelope", nil)
-	c.anonymous("PUT", "/api/v1/programmes/1/envelope", map[string]any{"amount_cents": 1})
+	c.anonymous("PUT", "/api/v1/programmes/1/envelope", map[string]any{"amount_cents": 1, "reason": "Dotation."})
 	c.anonymous("POST", "/api/v1/missions/1/order", map[string]any{"start": "2027-04-06", "end": "2027-04-15", "experts": []any{}})
 	c.anonymous("POST", "/api/v1/missions/1/order/approval", map[string]any{"programme_id": 1})
 	c.anonymous("GET", "/api/v1/mission-reports", nil)
@@ -83,10 +83,19 @@ func TestMissionFollowupAPIContract(t *testing.T) {
 	approval := map[string]any{"programme_id": p.ID}
 	c.call("GET", env, officer, nil, http.StatusNotFound)
 	c.call("POST", path+"/order/approval", officer, approval, http.StatusNotFound)
-	c.call("PUT", env, embassy, map[string]any{"amount_cents": 400_000}, http.StatusForbidden)
-	c.call("PUT", "/api/v1/programmes/999999/envelope", officer, map[string]any{"amount_cents": 400_000}, http.StatusNotFound)
-	c.call("PUT", env, officer, map[string]any{"amount_cents": -1}, http.StatusUnprocessableEntity)
-	c.call("PUT", env, officer, map[string]any{"amount_cents": 400_000}, http.StatusOK)
+	setTo := func(cents int64, reason string) map[string]any {
+		return map[string]any{"amount_cents": cents, "reason": reason}
+	}
+	c.call("PUT", env, embassy, setTo(400_000, "Dotation initiale."), http.StatusForbidden)
+	c.call("PUT", "/api/v1/programmes/999999/envelope", officer, setTo(400_000, "Dotation initiale."), http.StatusNotFound)
+	c.call("PUT", env, officer, setTo(-1, "Dotation initiale."), http.StatusUnprocessableEntity)
+	// A change needs its reason, as on the envelope's page.
+	r = c.invalid("PUT", env, officer, map[string]any{"amount_cents": 400_000}, http.StatusUnprocessableEntity)
+	if p := r.problem(); len(p.Errors) != 1 || p.Errors[0].Field != "reason" || !strings.Contains(p.Errors[0].Message, "motif") {
+		t.Errorf("no reason: got %+v; want the reason asked for", p)
+	}
+	c.call("PUT", env, officer, setTo(400_000, "  "), http.StatusUnprocessableEntity)
+	c.call("PUT", env, officer, setTo(400_000, " Dotation initiale. "), http.StatusOK)
 	c.call("GET", env, embassy, nil, http.StatusForbidden)
 
 	// Approval: officers only, within the envelope.
@@ -96,7 +105,15 @@ func TestMissionFollowupAPIContract(t *testing.T) {
 	if msg := r.problem(); !strings.Contains(msg.Detail+fmt.Sprint(msg.Errors), "reste") {
 		t.Errorf("insufficient envelope: got %+v", msg)
 	}
-	c.call("PUT", env, officer, map[string]any{"amount_cents": 1_000_000}, http.StatusOK)
+	c.call("PUT", env, officer, setTo(1_000_000, "Abondement pour la mission au Sénégal."), http.StatusOK)
+	changes, err := e.db.ProgrammeEnvelopeChanges(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 || changes[0].AmountCents != 1_000_000 || changes[0].Reason != "Abondement pour la mission au Sénégal." ||
+		changes[1].AmountCents != 400_000 || changes[1].Reason != "Dotation initiale." || changes[0].By == "" {
+		t.Errorf("the envelope's history: got %+v; want both changes with their reasons", changes)
+	}
 	c.call("POST", path+"/order/approval", officer, approval, http.StatusOK).decode(&o)
 	if o.State != "approved" || o.ProgrammeID == nil || *o.ProgrammeID != p.ID {
 		t.Errorf("approved: got %+v", o)

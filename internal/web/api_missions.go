@@ -16,6 +16,7 @@ import (
 // them; dates are days, 2006-01-02.
 type apiMissionTermsIn struct {
 	Country               string   `json:"country"`
+	Place                 string   `json:"place"`
 	PartnerName           string   `json:"partner_name"`
 	PartnerOrganisationID int64    `json:"partner_organisation_id"`
 	Themes                []string `json:"themes"`
@@ -29,7 +30,7 @@ type apiMissionTermsIn struct {
 
 func (in apiMissionTermsIn) terms() (coopdec.MissionTerms, coopdec.Errors) {
 	var errs coopdec.Errors
-	t := coopdec.MissionTerms{Country: in.Country, PartnerName: in.PartnerName, PartnerOrgID: in.PartnerOrganisationID,
+	t := coopdec.MissionTerms{Country: in.Country, Place: in.Place, PartnerName: in.PartnerName, PartnerOrgID: in.PartnerOrganisationID,
 		Themes: in.Themes, Need: in.Need, DurationDays: in.DurationDays, Languages: in.Languages, BudgetCents: in.BudgetCents}
 	for _, f := range []struct {
 		name, value string
@@ -68,6 +69,7 @@ func apiTermsErr(t coopdec.MissionTerms, read coopdec.Errors, save func() error)
 // apiMissionTermsDoc are a request's or a proposal's terms.
 type apiMissionTermsDoc struct {
 	Country               string   `json:"country"`
+	Place                 string   `json:"place"`
 	PartnerName           string   `json:"partner_name"`
 	PartnerOrganisationID *int64   `json:"partner_organisation_id"`
 	Themes                []string `json:"themes"`
@@ -87,7 +89,7 @@ func optionalID(id int64) *int64 {
 }
 
 func newAPIMissionTerms(t coopdec.MissionTerms) apiMissionTermsDoc {
-	return apiMissionTermsDoc{Country: t.Country, PartnerName: t.PartnerName, PartnerOrganisationID: optionalID(t.PartnerOrgID),
+	return apiMissionTermsDoc{Country: t.Country, Place: t.Place, PartnerName: t.PartnerName, PartnerOrganisationID: optionalID(t.PartnerOrgID),
 		Themes: nonNil(t.Themes), Need: t.Need, From: t.From.Format("2006-01-02"), To: t.To.Format("2006-01-02"),
 		DurationDays: t.DurationDays, Languages: nonNil(t.Languages), BudgetCents: t.BudgetCents}
 }

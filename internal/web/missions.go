@@ -125,7 +125,7 @@ func (s *Server) missionCancelMails() sqldb.MissionCancelNotice {
 // every unreadable field reported.
 func missionTermsForm(form url.Values) (coopdec.MissionTerms, coopdec.Errors) {
 	var errs coopdec.Errors
-	t := coopdec.MissionTerms{Country: form.Get("country"), PartnerName: form.Get("partner_name"), Themes: form["themes"],
+	t := coopdec.MissionTerms{Country: form.Get("country"), Place: form.Get("place"), PartnerName: form.Get("partner_name"), Themes: form["themes"],
 		Need: form.Get("need"), Languages: splitCodes(form.Get("languages"))}
 	if v := strings.TrimSpace(form.Get("partner_organisation_id")); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)

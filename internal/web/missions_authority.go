@@ -28,6 +28,9 @@ type authorityMissionsData struct {
 	Proposals []proposalRow
 	More      bool
 	CanReply  bool
+	// CanSearchReports links to the search of mission reports, open to
+	// the members of a labelled authority.
+	CanSearchReports bool
 }
 
 // proposalRow is a proposal as lists show it.
@@ -87,6 +90,10 @@ func (s *Server) authorityMissions(w http.ResponseWriter, r *http.Request) {
 		d.Proposals = append(d.Proposals, s.proposalRowOf(lang, p))
 	}
 	d.Pager, d.More = newPager(r, page), ppage.Total > len(props)
+	if d.CanSearchReports, err = s.canSearchReports(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	view := s.newView(r, "mission.authority.title", d)
 	if r.URL.Query().Get("ok") == "proposed" {
 		view.Flash = view.T("mission.flash.proposed")

@@ -60,10 +60,11 @@ type missionMatchList struct {
 	CanInvite bool `json:"-"`
 }
 
-// missionMatchRequest is what the matching reads of a request. Requests
-// name no place within the country, so the region is left open.
+// missionMatchRequest is what the matching reads of a request; its place,
+// when it names one, is the region the authorities' references are
+// compared with.
 func missionMatchRequest(m *coopdec.MissionRequest) coopdec.MatchRequest {
-	return coopdec.MatchRequest{Country: m.Country, Themes: m.Themes, Languages: m.Languages,
+	return coopdec.MatchRequest{Country: m.Country, Region: m.Place, Themes: m.Themes, Languages: m.Languages,
 		WindowFrom: m.From, WindowTo: m.To, DurationDays: m.DurationDays}
 }
 

@@ -25,6 +25,7 @@ const missionSearchMax = 20
 type missionRow struct {
 	ID          int64
 	Country     string
+	Place       string
 	Partner     string
 	Themes      string
 	State       coopdec.MissionState
@@ -36,7 +37,7 @@ type missionRow struct {
 }
 
 func (s *Server) missionRowOf(lang string, m *coopdec.MissionRequest) missionRow {
-	return missionRow{ID: m.ID, Country: coopdec.Country{Code: m.Country}.Name(lang), Partner: m.PartnerName,
+	return missionRow{ID: m.ID, Country: coopdec.Country{Code: m.Country}.Name(lang), Place: m.Place, Partner: m.PartnerName,
 		Themes: s.themeNames(lang, m.Themes), State: m.State, Window: missionWindow(m.MissionTerms),
 		Budget: coopdec.FormatEuroCents(lang, m.BudgetCents), ProposalRef: m.ProposalID}
 }
@@ -55,6 +56,11 @@ type missionListData struct {
 	CanCreate bool
 	Filtered  bool
 	Valid     bool
+	// CanSearchReports links to the search of mission reports
+	// (coopdec.CanSearchMissionReports); CanSeeEnvelope to the PACT2
+	// envelope's page, officers'.
+	CanSearchReports bool
+	CanSeeEnvelope   bool
 }
 
 // missionFilterForm reads the list's filters.
@@ -92,7 +98,11 @@ func (s *Server) missionList(w http.ResponseWriter, r *http.Request) {
 	lang := info(r).lang
 	q := r.URL.Query()
 	d := &missionListData{refData: refData{lang}, States: coopdec.MissionStates, Themes: coopdec.Themes(),
-		CanCreate: v.User.HasRole(coopdec.RoleOfficer) || len(v.EmbassyCountries()) > 0}
+		CanCreate: v.User.HasRole(coopdec.RoleOfficer) || len(v.EmbassyCountries()) > 0, CanSeeEnvelope: coopdec.CanSeeProgrammeEnvelope(v.User)}
+	if d.CanSearchReports, err = s.canSearchReports(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	view := s.newView(r, "mission.list.title", d)
 	view.Form = q
 	country, st, theme, err := missionFilterForm(q)
