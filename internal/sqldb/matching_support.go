@@ -3,8 +3,10 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -21,6 +23,7 @@ type validLabelRow struct {
 	comp         coopdec.LabelCompetencies
 	refs         []coopdec.LabelReference
 	cond         coopdec.LabelConditions
+	expires      time.Time
 }
 
 // validLabelRows reads the labels granted and still valid at now, one per
@@ -28,7 +31,7 @@ type validLabelRow struct {
 // set, only the labels whose evidence names it are decoded.
 func (db *DB) validLabelRows(ctx context.Context, now time.Time, country string) ([]validLabelRow, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT l.organisation_id, o.name, o.region_code, l.competencies, l.evidence,
-		l.conditions FROM label_applications l JOIN organisations o ON o.id = l.organisation_id
+		l.conditions, l.expires_at FROM label_applications l JOIN organisations o ON o.id = l.organisation_id
 		WHERE l.state = 'granted' AND l.expires_at > $1 ORDER BY o.name, l.organisation_id, l.granted_at DESC, l.id DESC`, now.UTC())
 	if err != nil {
 		return nil, translate(err)
@@ -40,7 +43,7 @@ func (db *DB) validLabelRows(ctx context.Context, now time.Time, country string)
 	var last int64
 	for rows.Next() {
 		var r validLabelRow
-		if err := rows.Scan(&r.orgID, &r.name, &r.region, &comp, &ev, &cond); err != nil {
+		if err := rows.Scan(&r.orgID, &r.name, &r.region, &comp, &ev, &cond, &r.expires); err != nil {
 			return nil, translate(err)
 		}
 		if r.orgID == last {
@@ -72,9 +75,20 @@ func (db *DB) validLabelRows(ctx context.Context, now time.Time, country string)
 // from its conditions; its région; as availability the period, the
 // unavailable windows and the longest mission its conditions state; and as
 // PastRatings the evaluations of the missions it carried out, oldest
-// first. Two queries whatever the number of authorities: the labels, and
-// every evaluation.
+// first.
+//
+// Every mission page ranks every labelled authority, so the profiles are
+// kept between calls (see profileCache): building them decodes each
+// label's three parts. The slice returned is shared: callers must not
+// change it.
 func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.ExpertiseProfile, error) {
+	fp, err := db.profilesFingerprint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := db.profiles.get(fp, now); ok {
+		return p, nil
+	}
 	rows, err := db.validLabelRows(ctx, now, "")
 	if err != nil {
 		return nil, err
@@ -84,11 +98,79 @@ func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.E
 		return nil, err
 	}
 	out := make([]coopdec.ExpertiseProfile, len(rows))
+	until := time.Time{}
 	for i := range rows {
 		out[i] = expertiseProfile(&rows[i])
 		out[i].PastRatings = ratings[rows[i].orgID]
+		if e := rows[i].expires; until.IsZero() || e.Before(until) {
+			until = e
+		}
 	}
+	db.profiles.put(fp, now, until, out)
 	return out, nil
+}
+
+// profileCache keeps the last profiles built, with what they were built
+// from: the fingerprint of the granted labels and of the mission
+// evaluations, and the span of time over which the same labels are valid
+// (from the instant they were read to the first expiry among them). A
+// change by any server process changes the fingerprint, which every call
+// reads (one cheap query), so several processes on one PostgreSQL stay
+// right; time passing an expiry, or a clock set back, rebuilds them.
+type profileCache struct {
+	mu       sync.Mutex
+	fp       profilesFP
+	from     time.Time
+	until    time.Time // zero: no label, nothing expires
+	profiles []coopdec.ExpertiseProfile
+	valid    bool
+}
+
+// profilesFP changes whenever a label is granted, renewed, revoked or
+// expires, and whenever a mission is evaluated. Labels are only edited
+// before they are granted, and organisations keep their names.
+type profilesFP struct {
+	granted, grantedIDs int64
+	updated             string
+	evaluations, evIDs  int64
+}
+
+func (c *profileCache) get(fp profilesFP, now time.Time) ([]coopdec.ExpertiseProfile, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.valid || c.fp != fp || now.Before(c.from) || (!c.until.IsZero() && !now.Before(c.until)) {
+		return nil, false
+	}
+	return c.profiles, true
+}
+
+func (c *profileCache) put(fp profilesFP, from, until time.Time, p []coopdec.ExpertiseProfile) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fp, c.from, c.until, c.profiles, c.valid = fp, from, until, p, true
+}
+
+func (db *DB) profilesFingerprint(ctx context.Context) (profilesFP, error) {
+	var fp profilesFP
+	var updated any
+	err := db.read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM label_applications WHERE state = 'granted'),
+		(SELECT coalesce(sum(id), 0) FROM label_applications WHERE state = 'granted'),
+		(SELECT max(updated_at) FROM label_applications),
+		(SELECT count(*) FROM mission_evaluations),
+		(SELECT coalesce(sum(mission_id), 0) FROM mission_evaluations)`).
+		Scan(&fp.granted, &fp.grantedIDs, &updated, &fp.evaluations, &fp.evIDs)
+	if err != nil {
+		return fp, translate(err)
+	}
+	fp.updated = fmt.Sprint(updated)
+	return fp, nil
 }
 
 // missionRatings reads the evaluation of every evaluated mission, by the

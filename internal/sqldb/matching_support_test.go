@@ -278,3 +278,50 @@ func TestExpertiseProfilesFeedMatching(t *testing.T) {
 		t.Errorf("late June: Nantes %+v; want 4 free days of 10, 4 points, not blocked", r[e.nantes.ID])
 	}
 }
+
+// The profiles kept between calls follow every change: a label granted
+// (or revoked) by any process, time passing the first expiry, a clock set
+// back before they were built.
+func TestExpertiseProfilesCacheFollowsChanges(t *testing.T) {
+	t.Parallel()
+	e := newLabelEnv(t)
+	ctx := context.Background()
+	count := func(at time.Time) int {
+		t.Helper()
+		p, err := e.db.ExpertiseProfiles(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p)
+	}
+	now := e.db.now()
+	if n := count(now); n != 0 {
+		t.Fatalf("no label yet: %d profiles", n)
+	}
+	lyon := labelContent(e.lyon.ID)
+	e.grantLabel(t, e.member, lyon)
+	if n := count(now); n != 1 {
+		t.Fatalf("after Lyon's grant: %d profiles, want 1", n)
+	}
+	if n := count(now); n != 1 {
+		t.Fatalf("kept: %d profiles, want 1", n)
+	}
+	marseille := labelContent(e.marseille.ID)
+	e.grantLabel(t, e.other, marseille)
+	if n := count(e.db.now()); n != 2 {
+		t.Fatalf("after Marseille's grant: %d profiles, want 2", n)
+	}
+	// Past the labels' expiry, nobody; set back, both again.
+	if n := count(e.db.now().AddDate(coopdec.LabelValidityYears, 1, 0)); n != 0 {
+		t.Fatalf("after expiry: %d profiles, want 0", n)
+	}
+	if n := count(e.db.now()); n != 2 {
+		t.Fatalf("clock back: %d profiles, want 2", n)
+	}
+	if _, err := e.db.ReviewLabel(ctx, nil, e.officer, marseille.ID, coopdec.LabelActionRevoke, "Motif de retrait", 0, act(e.officer), nil); err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	if n := count(e.db.now()); n != 1 {
+		t.Fatalf("after the revocation: %d profiles, want 1", n)
+	}
+}
