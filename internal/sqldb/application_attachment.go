@@ -101,7 +101,10 @@ func (db *DB) AddAttachment(ctx context.Context, att *coopdec.Attachment, actor 
 			return err
 		}
 		if a.Status == coopdec.ApplicationDraft {
-			if err := db.refreshEligibility(ctx, tx, a); err != nil {
+			// The files just listed and the new one are the draft's
+			// documents: no need to read them again.
+			files := append(existing, storedAttachment{Attachment: *att, State: state})
+			if err := db.storeEligibility(ctx, tx, a, files); err != nil {
 				return err
 			}
 		}
@@ -227,6 +230,28 @@ func listAttachments(ctx context.Context, q querier, where string, args ...any) 
 // reports are known to be none: grants and their reports do not exist
 // before the decisions on these calls.
 func (db *DB) eligibility(ctx context.Context, q querier, a *coopdec.Application, c *coopdec.Call) (coopdec.Eligibility, error) {
+	var docs []storedAttachment
+	if a.ID != 0 {
+		atts, err := listAttachments(ctx, q, `application_id = $1 AND message_id IS NULL AND state = $2`, a.ID, attachmentCurrent)
+		if err != nil {
+			return coopdec.Eligibility{}, err
+		}
+		confirmations, err := listConfirmations(ctx, q, a.ID)
+		if err != nil {
+			return coopdec.Eligibility{}, err
+		}
+		coopdec.ApplyConfirmations(a, confirmations)
+		docs = atts
+	}
+	return db.eligibilityWith(ctx, q, a, c, docs)
+}
+
+// eligibilityWith is eligibility for a caller that has read, in its
+// transaction, the application with its confirmations applied (as
+// loadApplication does) and its files: only the lead is read, which spares
+// a write transaction two queries. Files that are not current are skipped.
+func (db *DB) eligibilityWith(ctx context.Context, q querier, a *coopdec.Application, c *coopdec.Call,
+	files []storedAttachment) (coopdec.Eligibility, error) {
 	lead := &coopdec.Organisation{}
 	err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, a.LeadOrganisationID), lead)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -235,20 +260,11 @@ func (db *DB) eligibility(ctx context.Context, q querier, a *coopdec.Application
 	if err != nil {
 		return coopdec.Eligibility{}, err
 	}
-	docs := []string{}
-	if a.ID != 0 {
-		atts, err := listAttachments(ctx, q, `application_id = $1 AND message_id IS NULL AND state = $2`, a.ID, attachmentCurrent)
-		if err != nil {
-			return coopdec.Eligibility{}, err
-		}
-		for _, att := range atts {
+	docs := make([]string, 0, len(files))
+	for _, att := range files {
+		if att.MessageID == 0 && att.State == attachmentCurrent {
 			docs = append(docs, att.DocumentCode)
 		}
-		confirmations, err := listConfirmations(ctx, q, a.ID)
-		if err != nil {
-			return coopdec.Eligibility{}, err
-		}
-		coopdec.ApplyConfirmations(a, confirmations)
 	}
 	overdue := false
 	return coopdec.CheckEligibility(c.Rules, c.Themes, a.Facts(lead, &overdue, docs)), nil
@@ -273,6 +289,21 @@ func (db *DB) refreshEligibility(ctx context.Context, tx *sql.Tx, a *coopdec.App
 		return err
 	}
 	e, err := db.eligibility(ctx, tx, a, c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE applications SET eligible = $1 WHERE id = $2`, eligibleColumn(e), a.ID)
+	return err
+}
+
+// storeEligibility is refreshEligibility for a caller holding a, loaded by
+// loadApplication in tx, and its files as they now stand.
+func (db *DB) storeEligibility(ctx context.Context, tx *sql.Tx, a *coopdec.Application, files []storedAttachment) error {
+	c, err := db.loadCall(ctx, tx, a.CallID, false)
+	if err != nil {
+		return err
+	}
+	e, err := db.eligibilityWith(ctx, tx, a, c, files)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,13 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 		if err != nil {
 			return err
 		}
-		elig, err := db.eligibility(ctx, tx, a, c)
+		// One reading of the files serves the eligibility and the version;
+		// loadApplication has applied the partners' confirmations.
+		atts, err := listAttachments(ctx, tx, `application_id = $1 AND message_id IS NULL AND state = $2`, a.ID, attachmentCurrent)
+		if err != nil {
+			return err
+		}
+		elig, err := db.eligibilityWith(ctx, tx, a, c, atts)
 		if err != nil {
 			return err
 		}
@@ -118,6 +124,21 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 		if req.Version != 0 && req.Version != a.Version {
 			return errApplicationChanged
 		}
+		files := stripState(atts)
+		a.SubmittedAt = req.At
+		// The receipt's hash and the version's encoding do not depend on
+		// the number, drawn below.
+		r, err := coopdec.NewReceipt("", a, attachmentHashes(files))
+		if err != nil {
+			return err
+		}
+		content, err := newVersionContent(a, files, r.ContentSHA256)
+		if err != nil {
+			return err
+		}
+		// From here on the statements take locks others wait for on
+		// PostgreSQL (the call's receipt counter, then the audit trail's
+		// head), so they come last, with nothing slow between them.
 		year := req.At.In(paris).Year()
 		var seq int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO receipt_counters (call_id, year, last) VALUES ($1, $2, 1)
@@ -125,16 +146,7 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 			c.ID, year).Scan(&seq); err != nil {
 			return err
 		}
-		atts, err := listAttachments(ctx, tx, `application_id = $1 AND message_id IS NULL AND state = $2`, a.ID, attachmentCurrent)
-		if err != nil {
-			return err
-		}
-		files := stripState(atts)
-		a.SubmittedAt = req.At
-		r, err := coopdec.NewReceipt(coopdec.ReceiptNumber(c.Reference, seq, year), a, attachmentHashes(files))
-		if err != nil {
-			return err
-		}
+		r.Number = coopdec.ReceiptNumber(c.Reference, seq, year)
 		res, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, submitted_at = $2, receipt_number = $3,
 			content_sha256 = $4, version = version + 1, updated_at = $5, eligible = $6 WHERE id = $7 AND status = $8`,
 			string(coopdec.ApplicationSubmitted), req.At, r.Number, r.ContentSHA256, db.now(), eligibleColumn(elig),
@@ -148,7 +160,7 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 			return errApplicationNotDraft
 		}
 		a.Status, a.ReceiptNumber, a.Version = coopdec.ApplicationSubmitted, r.Number, a.Version+1
-		if err := db.insertVersion(ctx, tx, a, 1, req.Actor.UserID, 0, files, req.At); err != nil {
+		if err := content.insert(ctx, tx, a.ID, 1, req.Actor.UserID, 0, req.At); err != nil {
 			return err
 		}
 		if req.IdempotencyKey != "" && req.User != nil {
@@ -161,15 +173,16 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 				return err
 			}
 		}
-		if err := db.audit(ctx, tx, req.Actor, coopdec.AuditApplicationSubmit, applicationSubject(a.ID),
-			r.Number+" sha256:"+r.ContentSHA256); err != nil {
-			return err
-		}
 		sub = coopdec.Submission{ApplicationID: a.ID, Receipt: r}
 		if req.Notify != nil {
-			return enqueue(req.Notify(sub, a)...)
+			if err := enqueue(req.Notify(sub, a)...); err != nil {
+				return err
+			}
 		}
-		return nil
+		// Last: on PostgreSQL the trail's lock is then held only for its
+		// own two statements and the commit.
+		return db.audit(ctx, tx, req.Actor, coopdec.AuditApplicationSubmit, applicationSubject(a.ID),
+			r.Number+" sha256:"+r.ContentSHA256)
 	})
 	return sub, err
 }
@@ -185,24 +198,44 @@ func attachmentHashes(files []coopdec.Attachment) []coopdec.AttachmentHash {
 // insertVersion keeps a version of a submitted application whole.
 func (db *DB) insertVersion(ctx context.Context, tx *sql.Tx, a *coopdec.Application, number int, author, correction int64,
 	files []coopdec.Attachment, at time.Time) error {
-	content, err := marshalApplicationContent(a)
+	h, err := coopdec.ContentHash(a)
 	if err != nil {
 		return err
+	}
+	v, err := newVersionContent(a, files, h)
+	if err != nil {
+		return err
+	}
+	return v.insert(ctx, tx, a.ID, number, author, correction, at)
+}
+
+// versionContent is a version as stored: its content leaves out what a
+// submission changes (status, version, receipt number), so it can be
+// encoded before the statements that change them. sha256 is
+// coopdec.ContentHash of the application.
+type versionContent struct {
+	content, files, sha256 string
+}
+
+func newVersionContent(a *coopdec.Application, files []coopdec.Attachment, sha256 string) (versionContent, error) {
+	content, err := marshalApplicationContent(a)
+	if err != nil {
+		return versionContent{}, err
 	}
 	if files == nil {
 		files = []coopdec.Attachment{}
 	}
 	b, err := json.Marshal(files)
 	if err != nil {
-		return err
+		return versionContent{}, err
 	}
-	h, err := coopdec.ContentHash(a)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO application_versions (application_id, number, at, author_id, correction_id,
+	return versionContent{content: content, files: string(b), sha256: sha256}, nil
+}
+
+func (v versionContent) insert(ctx context.Context, tx *sql.Tx, appID int64, number int, author, correction int64, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_versions (application_id, number, at, author_id, correction_id,
 		content, attachments, content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		a.ID, number, at, nullID(author), nullID(correction), content, string(b), h)
+		appID, number, at, nullID(author), nullID(correction), v.content, v.files, v.sha256)
 	return err
 }
 
