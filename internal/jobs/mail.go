@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -45,4 +46,63 @@ func (w *MailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
 		return fmt.Errorf("jobs: mail to %s: %w", job.Args.To, err)
 	}
 	return nil
+}
+
+// MailBatchArgs is the emails of one event to several people (a
+// submission's receipt to every member of the lead authority): one job
+// instead of one each, so that the transaction of the change that causes
+// them inserts one row. At the deadline, when submissions queue on the
+// database, that is most of the difference.
+type MailBatchArgs struct {
+	Messages []MailArgs `json:"messages"`
+}
+
+func (MailBatchArgs) Kind() string { return "mail_batch" }
+
+func (MailBatchArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
+
+// MailBatchWorker sends MailBatchArgs in order. When one fails, the ones
+// already sent are not sent again: the rest go into a new batch job (its
+// first attempt, with the usual retries) and this one ends.
+type MailBatchWorker struct {
+	river.WorkerDefaults[MailBatchArgs]
+	sender mail.Sender
+	// requeue inserts the unsent rest; River's client by default.
+	requeue func(ctx context.Context, rest MailBatchArgs) error
+}
+
+func (w *MailBatchWorker) Timeout(*river.Job[MailBatchArgs]) time.Duration { return 5 * time.Minute }
+
+func (w *MailBatchWorker) Work(ctx context.Context, job *river.Job[MailBatchArgs]) error {
+	if w.sender == nil {
+		return errNoSender
+	}
+	for i, a := range job.Args.Messages {
+		err := w.sender.Send(ctx, mail.Message{To: a.To, Subject: a.Subject, Text: a.Text})
+		if err == nil {
+			continue
+		}
+		err = fmt.Errorf("jobs: mail to %s: %w", a.To, err)
+		if i == 0 {
+			return err // nothing sent: retried whole
+		}
+		rest := MailBatchArgs{Messages: job.Args.Messages[i:]}
+		if qerr := w.requeueRest(ctx, rest); qerr != nil {
+			return errors.Join(err, qerr) // retried whole: the first ones again, rather than none of the rest
+		}
+		return nil
+	}
+	return nil
+}
+
+func (w *MailBatchWorker) requeueRest(ctx context.Context, rest MailBatchArgs) error {
+	if w.requeue != nil {
+		return w.requeue(ctx, rest)
+	}
+	c, err := river.ClientFromContextSafely[*sql.Tx](ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.Insert(ctx, rest, nil)
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
@@ -72,7 +73,7 @@ func (s *Server) receiptMails(team []sqldb.DraftHolder, sub coopdec.Submission, 
 	rec := sub.Receipt
 	page := s.link(fmt.Sprintf("/candidatures/%d/recepisse", a.ID))
 	check := s.link(aplReceiptCheckPath(rec))
-	return s.mailsTo(team, 0, "mail.application.receipt", func(lang string) []any {
+	return mailBatch(s.mailsTo(team, 0, "mail.application.receipt", func(lang string) []any {
 		files := s.cat.T(lang, "mail.application.no_files")
 		if len(rec.Attachments) > 0 {
 			lines := make([]string, 0, len(rec.Attachments))
@@ -84,7 +85,26 @@ func (s *Server) receiptMails(team []sqldb.DraftHolder, sub coopdec.Submission, 
 		}
 		return []any{applicationTitle(a, lang), callTitle(c, lang), rec.Number, rec.SubmittedAt.In(Paris).Format(mailSecond),
 			rec.SubmittedAt.UTC().Format(mailUTC), rec.ContentSHA256, files, page, check}
-	})
+	}))
+}
+
+// mailBatch turns the emails of one event into one job
+// (jobs.MailBatchArgs) when there are several: a submission's transaction,
+// which holds SQLite's single writer, then inserts one row rather than one
+// per member of the lead authority.
+func mailBatch(list []sqldb.Job) []sqldb.Job {
+	if len(list) < 2 {
+		return list
+	}
+	batch := jobs.MailBatchArgs{Messages: make([]jobs.MailArgs, 0, len(list))}
+	for _, j := range list {
+		m, ok := j.Args.(jobs.MailArgs)
+		if !ok || !j.RunAt.IsZero() {
+			return list
+		}
+		batch.Messages = append(batch.Messages, m)
+	}
+	return []sqldb.Job{{Args: batch}}
 }
 
 // partnerInvitationMail invites a partner, in the language chosen for it,

@@ -55,7 +55,7 @@ func TestApplicationMails(t *testing.T) {
 		want  []string // in every email
 		fr    []string // in the French one
 	}{
-		{"receipt", s.receiptMails(people, coopdec.Submission{ApplicationID: a.ID, Receipt: rec}, a, c), 6,
+		{"receipt", flattenMailBatch(t, s.receiptMails(people, coopdec.Submission{ApplicationID: a.ID, Receipt: rec}, a, c)), 6,
 			[]string{rec.Number, rec.ContentSHA256, "délibération.pdf: " + strings.Repeat("d", 64), "2026-06-15 12:03:27 UTC",
 				"15/06/2026 14:03:27", page + "/recepisse", base + "/recepisses/verification?"},
 			[]string{"Accusé de réception AAP-FR-AR-01-2026-0007", "heure de Paris", "Appel franco-argentin"}},
@@ -119,4 +119,22 @@ func TestMailSubjectIsOneLine(t *testing.T) {
 	if strings.ContainsAny(subject, "\r\n") {
 		t.Fatalf("got subject %q; want one line", subject)
 	}
+}
+
+// flattenMailBatch checks that an event's emails came as one batch job and
+// returns them one job each, as the table compares them.
+func flattenMailBatch(t *testing.T, list []sqldb.Job) []sqldb.Job {
+	t.Helper()
+	if len(list) != 1 {
+		t.Fatalf("got %d jobs; want one batch", len(list))
+	}
+	b, ok := list[0].Args.(jobs.MailBatchArgs)
+	if !ok {
+		t.Fatalf("got job %T; want jobs.MailBatchArgs", list[0].Args)
+	}
+	out := make([]sqldb.Job, len(b.Messages))
+	for i, m := range b.Messages {
+		out[i] = sqldb.Job{Args: m}
+	}
+	return out
 }
