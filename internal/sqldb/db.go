@@ -49,12 +49,14 @@ type DB struct {
 	bulk *bulkTx
 	// profiles keeps the matching's expertise profiles between requests.
 	profiles *profileCache
+	// selected keeps the funded projects' records of published decisions.
+	selected *selectedCache
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
 // SQLite file path (empty: coopdec.db inside dataDir).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}}
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{}}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

@@ -76,16 +76,7 @@ func (db *DB) SearchOrganisations(ctx context.Context, f coopdec.OrgFilter, page
 	var conds []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if q := coopdec.Fold(f.Query); q != "" {
-		if digits := strings.ReplaceAll(f.Query, " ", ""); isDigits(digits) {
-			conds = append(conds, "siren LIKE "+arg(likeEscape(digits)+"%")+` ESCAPE '\'`)
-		} else {
-			for _, w := range strings.Fields(q) {
-				p := arg(likeEscape(w) + "%")
-				conds = append(conds, "(search LIKE "+p+` ESCAPE '\' OR search LIKE '% ' || `+p+` ESCAPE '\')`)
-			}
-		}
-	}
+	conds = orgQueryConds(f.Query, arg)
 	if f.Kind != "" {
 		conds = append(conds, "kind = "+arg(string(f.Kind)))
 	}
@@ -115,6 +106,54 @@ func (db *DB) SearchOrganisations(ctx context.Context, f coopdec.OrgFilter, page
 		out = append(out, o)
 	}
 	return out, page, translate(rows.Err())
+}
+
+// orgQueryConds returns the conditions an organisation's name matches a
+// query by: a SIREN's first digits, or every word the start of a word of
+// its name.
+func orgQueryConds(query string, arg func(any) string) []string {
+	q := coopdec.Fold(query)
+	if q == "" {
+		return nil
+	}
+	if digits := strings.ReplaceAll(query, " ", ""); isDigits(digits) {
+		return []string{"siren LIKE " + arg(likeEscape(digits)+"%") + ` ESCAPE '\'`}
+	}
+	var conds []string
+	for _, w := range strings.Fields(q) {
+		p := arg(likeEscape(w) + "%")
+		conds = append(conds, "(search LIKE "+p+` ESCAPE '\' OR search LIKE '% ' || `+p+` ESCAPE '\')`)
+	}
+	return conds
+}
+
+// OrganisationChoices returns, by name, at most limit organisations of
+// these kinds whose name matches query as SearchOrganisations reads it
+// (an empty query matches all), and whether more match: what a form
+// offers stays bounded however many organisations are registered, and a
+// search narrows it.
+func (db *DB) OrganisationChoices(ctx context.Context, kinds []coopdec.OrgKind, query string, limit int) ([]coopdec.Organisation, bool, error) {
+	if len(kinds) == 0 || limit <= 0 {
+		return nil, false, nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	ps := make([]string, len(kinds))
+	for i, k := range kinds {
+		ps[i] = arg(string(k))
+	}
+	// kind || '' keeps the planner off the kind index: these kinds are most
+	// organisations, and walking the name index stops at the first limit.
+	conds := append([]string{"kind || '' IN (" + strings.Join(ps, ", ") + ")"}, orgQueryConds(query, arg)...)
+	list, err := db.queryOrganisations(ctx, "SELECT "+orgColumns+" FROM organisations WHERE "+strings.Join(conds, " AND ")+
+		" ORDER BY search, id LIMIT "+arg(limit+1), args...)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(list) > limit {
+		return list[:limit], true, nil
+	}
+	return list, false, nil
 }
 
 func isDigits(s string) bool {

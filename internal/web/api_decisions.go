@@ -52,28 +52,71 @@ func (s *Server) selectedProjects(ctx context.Context, lang string, c *coopdec.C
 	}
 	out := &selectedProjects{DecisionID: d.ID, PublishedAt: at.UTC().Format(timeFormat), Published: newInstant(at),
 		Items: []selectedProjectDoc{}}
-	n := s.newNames(ctx)
+	// The public record written at publication holds what the list shows;
+	// an entry it lacks (a decision not indexed yet) is read from its
+	// application.
+	records, err := s.db.SelectedProjects(ctx, c.ID, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	var n *names
 	for _, e := range coopdec.SelectedEntries(d) {
-		a, err := s.db.Application(ctx, e.ApplicationID)
-		if err != nil {
-			return nil, err
-		}
-		it := selectedProjectDoc{ApplicationID: a.ID, Reference: a.ReceiptNumber, LeadID: a.LeadOrganisationID,
-			Lead: n.org(a.LeadOrganisationID), GrantedCents: e.GrantedCents, Granted: coopdec.FormatEuroCents(lang, e.GrantedCents),
-			Partners: []selectedPartnerDoc{}, Countries: append([]string{}, a.Countries...)}
-		it.Title, it.TitleLang = applicationTitleIn(a, lang)
-		for _, p := range a.Partners {
-			if p.Role == coopdec.RoleLeadPartner {
-				continue
+		var it selectedProjectDoc
+		if p, ok := records[e.ApplicationID]; ok {
+			it = selectedFromRecord(lang, &p)
+		} else {
+			a, err := s.db.Application(ctx, e.ApplicationID)
+			if err != nil {
+				return nil, err
 			}
-			it.Partners = append(it.Partners, selectedPartnerDoc{Name: p.Name, Country: p.Country,
-				CountryName: coopdec.Country{Code: p.Country}.Name(lang)})
+			if n == nil {
+				n = s.newNames(ctx)
+			}
+			it = selectedFromApplication(lang, a, n.org(a.LeadOrganisationID))
 		}
+		it.GrantedCents, it.Granted = e.GrantedCents, coopdec.FormatEuroCents(lang, e.GrantedCents)
 		out.TotalCents += e.GrantedCents
 		out.Items = append(out.Items, it)
 	}
 	out.Total = coopdec.FormatEuroCents(lang, out.TotalCents)
 	return out, nil
+}
+
+// selectedFromRecord lists a funded project from its public record, as
+// selectedFromApplication does from the application.
+func selectedFromRecord(lang string, p *sqldb.SelectedProject) selectedProjectDoc {
+	it := selectedProjectDoc{ApplicationID: p.ApplicationID, Reference: p.Reference, LeadID: p.LeadID, Lead: p.LeadName,
+		Partners: make([]selectedPartnerDoc, 0, len(p.Partners)), Countries: append([]string{}, p.Countries...)}
+	if it.Lead == "" {
+		it.Lead = "#" + strconv.FormatInt(p.LeadID, 10)
+	}
+	// The record keeps only non-blank titles, trimmed.
+	if t := p.Texts[lang].Title; t != "" {
+		it.Title, it.TitleLang = t, lang
+	} else {
+		it.Title, it.TitleLang = p.Texts["fr"].Title, "fr"
+	}
+	for _, pt := range p.Partners {
+		it.Partners = append(it.Partners, selectedPartnerDoc{Name: pt.Name, Country: pt.Country,
+			CountryName: coopdec.Country{Code: pt.Country}.Name(lang)})
+	}
+	return it
+}
+
+// selectedFromApplication lists a selected application, lead being its
+// lead authority's name.
+func selectedFromApplication(lang string, a *coopdec.Application, lead string) selectedProjectDoc {
+	it := selectedProjectDoc{ApplicationID: a.ID, Reference: a.ReceiptNumber, LeadID: a.LeadOrganisationID, Lead: lead,
+		Partners: []selectedPartnerDoc{}, Countries: append([]string{}, a.Countries...)}
+	it.Title, it.TitleLang = applicationTitleIn(a, lang)
+	for _, p := range a.Partners {
+		if p.Role == coopdec.RoleLeadPartner {
+			continue
+		}
+		it.Partners = append(it.Partners, selectedPartnerDoc{Name: p.Name, Country: p.Country,
+			CountryName: coopdec.Country{Code: p.Country}.Name(lang)})
+	}
+	return it
 }
 
 // apiSelectedProjects answers anyone who may see the call: the projects

@@ -244,6 +244,8 @@ func (s *Server) applicantSave(w http.ResponseWriter, r *http.Request) {
 	}
 	target := "/candidatures/" + strconv.FormatInt(a.ID, 10)
 	switch {
+	case form.Get("action") == aplFindPartners:
+		target += "?ok=saved&organisations=" + url.QueryEscape(strings.TrimSpace(form.Get("organisations"))) + "#partner-search"
 	case hasAct && act.Add:
 		n := len(act.Group.indexes(aplFormValues(res.saved))) + extra[act.Group.Prefix]
 		target += "?ligne=" + url.QueryEscape(act.Group.Prefix) + "&n=" + strconv.Itoa(extra[act.Group.Prefix]) +

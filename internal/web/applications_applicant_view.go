@@ -1,15 +1,18 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -47,7 +50,8 @@ type aplPageData struct {
 	t     func(key string, args ...any) string
 	form  url.Values
 	mode  aplMode
-	names map[int64]string // organisations by ID
+	names map[int64]string               // organisations by ID
+	orgs  map[int64]coopdec.Organisation // those named by the application or its form
 
 	App       *coopdec.Application
 	Call      *coopdec.Call
@@ -70,10 +74,12 @@ type aplPageData struct {
 	Countries     []aplCountryChoice
 	Beneficiaries []aplCountryChoice
 	ShowBenef     bool
-	AllCountries  []coopdec.Country
 	Funders       []aplChoice
 	Registered    []aplChoice
 	Consortium    []aplChoice // partners with an organisation, for the partner lines
+	OrgQuery      string      // the search narrowing Registered
+	OrgFound      int         // organisations matching it, at most aplOrgChoicesMax
+	OrgMore       bool        // more match than Registered offers
 
 	Eligibility  []aplRuleRow
 	RulesPassed  int
@@ -466,7 +472,7 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 	if err != nil {
 		return nil, nil, err
 	}
-	d.names = map[int64]string{}
+	d.names, d.orgs = map[int64]string{}, orgs
 	for id, o := range orgs {
 		d.names[id] = o.Name
 	}
@@ -497,10 +503,11 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 		}
 	}
 
-	el, err := s.db.Eligibility(ctx, a)
+	facts, err := s.db.ApplicationFacts(ctx, a, c)
 	if err != nil {
 		return nil, nil, err
 	}
+	el := facts.Eligibility
 	targets, err := s.redirectTargets(ctx, u, c)
 	if err != nil {
 		return nil, nil, err
@@ -510,10 +517,7 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 	d.BudgetChecks = s.aplBudgetChecks(lang, a.Budget, c, d.OrgName)
 	d.Totals = s.aplBudgetTotals(lang, a.Budget)
 
-	files, err := s.db.ListAttachments(ctx, a.ID)
-	if err != nil {
-		return nil, nil, err
-	}
+	files := facts.Attachments
 	for _, f := range files {
 		d.Attachments = append(d.Attachments, s.aplFileRow(lang, f, d.DocumentName))
 	}
@@ -525,9 +529,7 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 		d.Documents = append(d.Documents, row)
 	}
 
-	if err := s.aplPartnerStates(ctx, d, a); err != nil {
-		return nil, nil, err
-	}
+	s.aplPartnerStatesFrom(d, a, facts.Confirmations)
 	if coopdec.CanMessage(u, a, c) {
 		_, page, err := s.db.ListMessages(ctx, a.ID, coopdec.NewPage(1, 1))
 		if err != nil {
@@ -569,7 +571,6 @@ func (s *Server) aplFormChoices(ctx context.Context, d *aplPageData, a *coopdec.
 			d.Themes = append(d.Themes, th)
 		}
 	}
-	d.AllCountries = coopdec.SortedCountries(lang)
 	d.Countries = aplCountryChoices(lang, coopdec.EligibleCountries(c.Rules), d.form["countries"])
 	if len(c.Rules.BeneficiaryCountries) > 0 || len(d.form["beneficiary_countries"]) > 0 {
 		d.ShowBenef = true
@@ -579,19 +580,8 @@ func (s *Server) aplFormChoices(ctx context.Context, d *aplPageData, a *coopdec.
 		}
 		d.Beneficiaries = aplCountryChoices(lang, eligible, d.form["beneficiary_countries"])
 	}
-	registered, err := s.db.OrganisationsOfKinds(ctx, aplRegisteredKinds)
-	if err != nil {
+	if err := s.aplOrgChoices(ctx, d, a); err != nil {
 		return err
-	}
-	// The lead may describe its own part, with the lead role.
-	d.Registered = append(d.Registered, aplChoice{ID: a.LeadOrganisationID, Label: d.t("applicant.partner.lead_self", d.OrgName(a.LeadOrganisationID))})
-	for _, o := range registered {
-		label := o.Name
-		if o.Country != "" {
-			label += " (" + coopdec.Country{Code: o.Country}.Name(lang) + ")"
-		}
-		d.Registered = append(d.Registered, aplChoice{ID: o.ID, Label: label})
-		d.names[o.ID] = o.Name
 	}
 	// The partner lines name the consortium's registered partners, and
 	// keep a partner they name already.
@@ -621,6 +611,106 @@ func (s *Server) aplFormChoices(ctx context.Context, d *aplPageData, a *coopdec.
 		d.DocChoices = append(d.DocChoices, aplDocChoice{Code: code, Name: d.DocumentName(code)})
 	}
 	return nil
+}
+
+// aplOrgChoicesMax bounds the registered organisations a partner's list
+// offers: there may be thousands of foreign authorities, and every row
+// repeats the list.
+const aplOrgChoicesMax = 50
+
+// aplFindPartners is the action of the partners' search button: save the
+// form, then offer the organisations matching the search field.
+const aplFindPartners = "find:partners"
+
+// aplOrgChoices fills the partners' lists of registered organisations:
+// the lead itself, the organisations the form names already, and at most
+// aplOrgChoicesMax others matching the form's search field (the first
+// by name when it is empty), all by name.
+func (s *Server) aplOrgChoices(ctx context.Context, d *aplPageData, a *coopdec.Application) error {
+	d.OrgQuery = strings.TrimSpace(d.form.Get("organisations"))
+	found, more, err := s.db.OrganisationChoices(ctx, aplRegisteredKinds, d.OrgQuery, aplOrgChoicesMax)
+	if err != nil {
+		return err
+	}
+	d.OrgFound, d.OrgMore = len(found), more
+	list := found
+	seen := map[int64]bool{a.LeadOrganisationID: true}
+	for _, o := range found {
+		seen[o.ID] = true
+	}
+	for _, i := range d.Rows["partners"] {
+		id, err := strconv.ParseInt(d.form.Get(aplPartners.key(i, "organisation_id")), 10, 64)
+		if o, ok := d.orgs[id]; err == nil && ok && !seen[id] {
+			seen[id] = true
+			list = append(list, o)
+		}
+	}
+	sorted := make([]aplChoice, 0, len(list))
+	keys := make(map[int64]string, len(list))
+	for _, o := range list {
+		label := o.Name
+		if o.Country != "" {
+			label += " (" + coopdec.Country{Code: o.Country}.Name(d.lang) + ")"
+		}
+		sorted = append(sorted, aplChoice{ID: o.ID, Label: label})
+		keys[o.ID] = coopdec.Fold(o.Name)
+		d.names[o.ID] = o.Name
+	}
+	slices.SortStableFunc(sorted, func(x, y aplChoice) int {
+		return cmp.Or(strings.Compare(keys[x.ID], keys[y.ID]), cmp.Compare(x.ID, y.ID))
+	})
+	// The lead may describe its own part, with the lead role.
+	d.Registered = append(make([]aplChoice, 0, len(sorted)+1),
+		aplChoice{ID: a.LeadOrganisationID, Label: d.t("applicant.partner.lead_self", d.OrgName(a.LeadOrganisationID))})
+	d.Registered = append(d.Registered, sorted...)
+	return nil
+}
+
+// OrgSearchNote says what the partners' lists hold after a search, empty
+// when all the registered organisations are there.
+func (d *aplPageData) OrgSearchNote() string {
+	switch {
+	case d.OrgMore:
+		return d.t("applicant.partners.find.more", aplOrgChoicesMax)
+	case d.OrgQuery != "" && d.OrgFound == 0:
+		return d.t("applicant.partners.find.none", d.OrgQuery)
+	case d.OrgQuery != "":
+		return d.t("applicant.partners.find.found", d.OrgQuery, d.OrgFound)
+	}
+	return ""
+}
+
+// aplCountryOptions holds, by language, the options of a list of every
+// country, escaped once: each partner row repeats some 250 of them.
+var aplCountryOptions sync.Map // language → []aplCountryOption
+
+type aplCountryOption struct {
+	code string
+	html string // <option value="…">…</option>, unselected
+}
+
+// CountryOptions draws the options of the country list named name, every
+// country sorted by name, the form's value selected.
+func (d *aplPageData) CountryOptions(name string) template.HTML {
+	v, ok := aplCountryOptions.Load(d.lang)
+	if !ok {
+		var list []aplCountryOption
+		for _, c := range coopdec.SortedCountries(d.lang) {
+			list = append(list, aplCountryOption{code: c.Code, html: `<option value="` + template.HTMLEscapeString(c.Code) + `">` +
+				template.HTMLEscapeString(c.Name(d.lang)) + `</option>`})
+		}
+		v, _ = aplCountryOptions.LoadOrStore(d.lang, list)
+	}
+	cur := d.form.Get(name)
+	var b strings.Builder
+	for _, o := range v.([]aplCountryOption) {
+		if o.code == cur {
+			b.WriteString(strings.Replace(o.html, `">`, `" selected>`, 1))
+			continue
+		}
+		b.WriteString(o.html)
+	}
+	return template.HTML(b.String())
 }
 
 // aplCountryChoices lists the eligible countries, then those chosen that are
@@ -750,6 +840,13 @@ func (s *Server) aplPartnerStates(ctx context.Context, d *aplPageData, a *coopde
 	if err != nil {
 		return err
 	}
+	s.aplPartnerStatesFrom(d, a, list)
+	return nil
+}
+
+// aplPartnerStatesFrom is aplPartnerStates with the application's
+// invitations read already.
+func (s *Server) aplPartnerStatesFrom(d *aplPageData, a *coopdec.Application, list []coopdec.PartnerConfirmation) {
 	d.Partners = map[int]aplPartnerState{}
 	for i, p := range a.Partners {
 		if d.mode == aplDraft && (strings.TrimSpace(d.form.Get(aplPartners.key(i, "name"))) != p.Name ||
@@ -781,7 +878,6 @@ func (s *Server) aplPartnerStates(ctx context.Context, d *aplPageData, a *coopde
 		}
 		d.Partners[i] = st
 	}
-	return nil
 }
 
 // aplPartnerLanguage guesses the language of a partner's invitation from its

@@ -315,6 +315,8 @@ func (s *Server) applicantPage(w http.ResponseWriter, r *http.Request) {
 		opts.extra[g.Prefix] = n
 		form.Set("focus", g.Prefix)
 	}
+	// The partners' search, after the save that "Search" makes.
+	form.Set("organisations", q.Get("organisations"))
 	s.aplRender(w, r, http.StatusOK, a, c, form, opts, func(v *view, d *aplPageData) { aplFlash(v, q.Get("ok")) })
 }
 
