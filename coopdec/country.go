@@ -106,13 +106,33 @@ var countryIndex = sync.OnceValue(func() map[string]bool {
 // Name returns the country's name in lang ("fr", "en", "es" or "pt"; French
 // for any other), or its code when the code is unknown.
 func (c Country) Name(lang string) string {
-	if !countryIndex()[c.Code] {
+	names, ok := countryNames()[c.Code]
+	if !ok {
 		return c.Code
 	}
 	i := slices.Index(refLangs[:], lang)
 	if i < 0 {
 		i = 0
 	}
+	return names[i]
+}
+
+// countryNames holds every country's names, one per language of refLangs:
+// forms list the 250 countries on every page, and CLDR's lookup is not free.
+var countryNames = sync.OnceValue(func() map[string][len(refLangs)]string {
+	m := map[string][len(refLangs)]string{}
+	for code := range countryIndex() {
+		var names [len(refLangs)]string
+		for i := range refLangs {
+			names[i] = countryName(code, i)
+		}
+		m[code] = names
+	}
+	return m
+})
+
+func countryName(code string, i int) string {
+	c := Country{Code: code}
 	if o, ok := countryNameOverrides[c.Code]; ok && o[i] != "" {
 		return o[i]
 	}

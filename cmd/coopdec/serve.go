@@ -33,6 +33,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"years a label of expertise is valid once granted, 1 to 10 (env COOPDEC_LABEL_VALIDITY_YEARS)")
 	pprofAddr := fs.String("pprof", env("COOPDEC_PPROF", ""), "address of a separate listener serving Go's profiles (/debug/pprof/), loopback only, e.g. 127.0.0.1:6060; empty: none (env COOPDEC_PPROF)")
 	benchLimit := fs.Bool("bench-limit", false, "serve GET /bench/limit/{size} for coopdec bench's limit (benchmarks only)")
+	memoryLimit := fs.String("memory-limit", memoryLimitDefault(), "soft limit of the Go runtime's memory, e.g. 150MiB; off: none; default "+
+		defaultMemoryLimit+" unless GOMEMLIMIT is set (env COOPDEC_MEMORY_LIMIT)")
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
 	fs.StringVar(&smtp.Host, "smtp-host", env("COOPDEC_SMTP_HOST", ""), "SMTP server; empty: emails go to the outbox at /admin/outbox (env COOPDEC_SMTP_HOST)")
@@ -48,6 +50,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtp.Password = smtpPassword
 	labelValidity, err := labelValidityYears(*labelYears)
 	if err != nil {
+		return err
+	}
+	if err := applyMemoryLimit(*memoryLimit); err != nil {
 		return err
 	}
 

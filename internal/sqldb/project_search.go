@@ -33,119 +33,198 @@ type ProjectFilter struct {
 	Sort string
 }
 
+// rankedProjects bounds the work of a relevance sort: the score is
+// computed for the most recent matches only (by application, newest
+// first), at most this many, and they come first, best first; older
+// matches follow, newest first. A word found in most documents would
+// otherwise have every one of them scored to show twenty, at a cost that
+// grows with the record; a word found in fewer documents has all of them
+// ranked.
+const rankedProjects = 500
+
 // SearchProjects returns a page of the funded projects matching f, as the
 // public sees them. The query is read as SearchCalls reads it: folded,
-// every word must match, the last may be the start of a word. With a query,
-// one statement finds, counts and pages the hits, so that the full-text
-// match runs once; without, the count and the page each read an index.
+// every word must match, the last may be the start of a word. By
+// relevance, the rankedProjects most recent matches are ranked, then the
+// others follow newest first; the total counts every match. Pages are
+// chosen on the narrow columns; the documents are read for their rows
+// only.
 func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.Page) ([]coopdec.PublicProject, coopdec.Page, error) {
 	page = coopdec.NewPage(page.Page, page.PerPage)
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
 
-	with, from, score := "", "funded_projects f", "0"
+	var terms []string
 	if strings.TrimSpace(f.Query) != "" {
-		terms := strings.Fields(coopdec.Fold(f.Query))
-		if len(terms) == 0 {
+		if terms = searchTerms(f.Query); len(terms) == 0 {
 			return nil, page, nil
 		}
-		terms = terms[:min(len(terms), maxQueryTerms)]
-		with = db.projectHits(terms, arg)
-		from, score = "funded_projects f JOIN hits h ON h.id = f.application_id", "h.score"
 	}
 	sort := f.Sort
-	if sort == "" || (sort == SortRelevance && with == "") {
+	if sort == "" || (sort == SortRelevance && terms == nil) {
 		sort = SortDecided
-		if with != "" {
+		if terms != nil {
 			sort = SortRelevance
 		}
 	}
-	var order, outer string
-	switch sort {
-	case SortRelevance:
-		order, outer = "rel DESC, decided DESC, pid DESC", "p.rel DESC, p.decided DESC, p.pid DESC"
-	case SortDecided:
-		order, outer = "decided DESC, pid DESC", "p.decided DESC, p.pid DESC"
-	default:
+	if sort != SortRelevance && sort != SortDecided {
 		return nil, page, coopdec.FieldError("sort", "project.search.sort_invalid")
 	}
 
-	var conds []string
+	// m is the matching documents. The filters on the themes and countries
+	// read their narrow tables; those on the decision's columns read the
+	// index funded_projects_published, which holds them, never the wide
+	// rows. The unary plus keeps these lists from driving the query: the
+	// full-text match does, or, without a query, the index in the order of
+	// the page.
+	m := db.projectMatches(terms, arg)
+	plus := ""
+	if db.Dialect == SQLite {
+		plus = "+"
+	}
+	var subs []string
 	if f.Country != "" {
-		conds = append(conds, "f.application_id IN (SELECT application_id FROM funded_project_countries WHERE country = "+
-			arg(strings.ToUpper(strings.TrimSpace(f.Country)))+")")
+		subs = append(subs, "SELECT application_id FROM funded_project_countries WHERE country = "+
+			arg(strings.ToUpper(strings.TrimSpace(f.Country))))
 	}
 	if len(f.Themes) > 0 {
-		conds = append(conds, "f.application_id IN (SELECT application_id FROM funded_project_themes WHERE theme IN ("+
-			argList(f.Themes, arg)+"))")
+		subs = append(subs, "SELECT DISTINCT application_id FROM funded_project_themes WHERE theme IN ("+argList(f.Themes, arg)+")")
 	}
+	var fconds []string
 	if f.ProgrammeID != 0 {
-		conds = append(conds, "f.programme_id = "+arg(f.ProgrammeID))
+		fconds = append(fconds, "programme_id = "+arg(f.ProgrammeID))
 	}
 	if f.RegionCode != "" {
-		conds = append(conds, "f.region_code = "+arg(f.RegionCode))
+		fconds = append(fconds, "region_code = "+arg(f.RegionCode))
 	}
 	if f.Year != 0 {
-		conds = append(conds, "f.year = "+arg(f.Year))
+		fconds = append(fconds, "year = "+arg(f.Year))
+	}
+	if len(fconds) > 0 {
+		if m.joined {
+			for _, c := range fconds {
+				m.conds = append(m.conds, "f."+c)
+			}
+		} else {
+			subs = append(subs, "SELECT application_id FROM funded_projects WHERE "+strings.Join(fconds, " AND "))
+		}
+	}
+	for _, sub := range subs {
+		m.conds = append(m.conds, plus+m.id+" IN ("+sub+")")
 	}
 	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
+	if len(m.conds) > 0 {
+		where = " WHERE " + strings.Join(m.conds, " AND ")
 	}
-
-	// The page is chosen on the narrow columns; the documents are read for
-	// its rows only.
-	total := "0"
-	if with != "" {
-		total = "count(*) OVER ()"
-	} else if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
+	count := "SELECT count(*) FROM " + m.from + where
+	if terms == nil && len(fconds) == 0 && len(subs) > 0 {
+		// Filters on narrow tables only: counted there.
+		count = "SELECT count(*) FROM (" + subs[0] + ") x"
+		for _, sub := range subs[1:] {
+			count += " WHERE x.application_id IN (" + sub + ")"
+		}
+	}
+	if err := db.read.QueryRowContext(ctx, count, args...).Scan(&page.Total); err != nil {
 		return nil, page, translate(err)
 	}
-	lim, off := arg(page.PerPage), arg(page.Offset())
-	cte := "WITH "
-	if with != "" {
-		cte = with + ", "
+	if page.Total == 0 || page.Offset() >= page.Total {
+		return nil, page, nil
 	}
-	rows, err := db.read.QueryContext(ctx, cte+"page AS (SELECT f.application_id AS pid, f.published_at AS decided, "+score+
-		" AS rel, "+total+" AS total FROM "+from+where+" ORDER BY "+order+" LIMIT "+lim+" OFFSET "+off+
-		") SELECT p.total, f.doc FROM page p JOIN funded_projects f ON f.application_id = p.pid ORDER BY "+outer, args...)
+
+	// The ranked set holds whole pages, so that none straddles its end.
+	ranked := (rankedProjects + page.PerPage - 1) / page.PerPage * page.PerPage
+	var pick string
+	switch {
+	case sort == SortRelevance && page.Offset() < ranked:
+		// Equal scores, rare, go by application, newest first: the
+		// decision's date would cost a read of each wide row.
+		pick = "SELECT r.id AS pid FROM (SELECT " + m.id + " AS id" + m.rankColumns + " FROM " + m.from + where +
+			" ORDER BY " + m.id + " DESC LIMIT " + arg(ranked) + ") r ORDER BY " + m.rank("r") + " DESC, r.id DESC"
+	case sort == SortRelevance:
+		pick = "SELECT " + m.id + " AS pid FROM " + m.from + where + " ORDER BY " + m.id + " DESC"
+	default:
+		m.join()
+		pick = "SELECT f.application_id AS pid FROM " + m.from + where + " ORDER BY f.published_at DESC, f.application_id DESC"
+	}
+	ids, err := queryIDs(ctx, db.read, pick+" LIMIT "+arg(page.PerPage)+" OFFSET "+arg(page.Offset()), args...)
+	if err != nil || len(ids) == 0 {
+		return nil, page, err
+	}
+	args = args[:0]
+	rows, err := db.read.QueryContext(ctx, "SELECT application_id, doc FROM funded_projects WHERE application_id IN ("+
+		argList(ids, arg)+")", args...)
 	if err != nil {
 		return nil, page, translate(err)
 	}
 	defer rows.Close()
-	var out []coopdec.PublicProject
+	out := make([]coopdec.PublicProject, len(ids))
 	for rows.Next() {
-		var n int
+		var id int64
 		var doc string
-		if err := rows.Scan(&n, &doc); err != nil {
+		if err := rows.Scan(&id, &doc); err != nil {
 			return nil, page, translate(err)
 		}
-		var p coopdec.PublicProject
-		if err := json.Unmarshal([]byte(doc), &p); err != nil {
-			return nil, page, fmt.Errorf("sqldb: funded project: unable to read its record: %w", err)
+		i := slices.Index(ids, id)
+		if err := json.Unmarshal([]byte(doc), &out[i]); err != nil {
+			return nil, page, fmt.Errorf("sqldb: funded project %d: unable to read its record: %w", id, err)
 		}
-		if with != "" {
-			page.Total = n
-		}
-		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, page, translate(err)
 	}
-	if with != "" && len(out) == 0 && page.Page > 1 {
-		// Past the last page: the hits are counted apart, for the pager.
-		if err := db.read.QueryRowContext(ctx, with+" SELECT count(*) FROM "+from+where, args[:len(args)-2]...).Scan(&page.Total); err != nil {
-			return nil, page, translate(err)
-		}
-	}
 	return out, page, nil
 }
 
-// projectHits returns a WITH clause defining hits (id, score), as callHits
-// does for calls: the funded projects whose text matches every term, the
-// higher the score the better, the terms reaching the database as
-// parameters.
-func (db *DB) projectHits(terms []string, arg func(any) string) string {
+// queryIDs returns the first column of the rows of query, in order.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, translate(rows.Err())
+}
+
+// projectMatch is the set of funded projects a search reads: the FROM
+// clause and conditions selecting them, and the expression of their ID.
+type projectMatch struct {
+	from  string
+	conds []string
+	id    string
+	// joined says whether from has funded_projects as f, which the filters
+	// on its columns and the sort by decision read.
+	joined bool
+	// rankColumns are the columns the ranked subquery adds for rank, which
+	// returns the score of one of its rows (alias r), the higher the better.
+	rankColumns string
+	rank        func(r string) string
+}
+
+// join adds funded_projects as f after the full-text table, which stays
+// the outer loop (SQLite reads a CROSS JOIN in the order written).
+func (m *projectMatch) join() {
+	if !m.joined {
+		m.from += " CROSS JOIN funded_projects f ON f.application_id = " + m.id
+		m.joined = true
+	}
+}
+
+// projectMatches returns the funded projects whose text matches every
+// term, as callHits reads a query, the terms reaching the database as
+// parameters; every funded project without terms.
+func (db *DB) projectMatches(terms []string, arg func(any) string) projectMatch {
+	if terms == nil {
+		return projectMatch{from: "funded_projects f", id: "f.application_id", joined: true,
+			rank: func(string) string { return "0" }}
+	}
 	if db.Dialect == Postgres {
 		last := "to_tsquery('french', '''' || replace(replace(coopdec_unaccent(" + arg(terms[len(terms)-1]) +
 			`), '\', '\\'), '''', '''''') || ''':*')`
@@ -153,17 +232,22 @@ func (db *DB) projectHits(terms []string, arg func(any) string) string {
 		if len(terms) > 1 {
 			q = "plainto_tsquery('french', coopdec_unaccent(" + arg(strings.Join(terms[:len(terms)-1], " ")) + ")) && " + last
 		}
-		return "WITH hits AS (SELECT p.application_id AS id, ts_rank(p.search, q.q) AS score FROM funded_projects p, (SELECT " + q +
-			" AS q) q WHERE p.search @@ q.q)"
+		// ts_rank runs above the LIMIT, on the ranked rows only.
+		return projectMatch{from: "funded_projects f CROSS JOIN (SELECT " + q + " AS q) q", conds: []string{"f.search @@ q.q"},
+			id: "f.application_id", joined: true, rankColumns: ", f.search AS search, q.q AS q",
+			rank: func(r string) string { return "ts_rank(" + r + ".search, " + r + ".q)" }}
 	}
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
 	quoted[len(quoted)-1] += "*"
+	// FTS5 scores the rows its query returns only, here under the LIMIT;
 	// bm25 is lower for better matches; titles weigh most, then summaries.
-	return "WITH hits AS MATERIALIZED (SELECT rowid AS id, -bm25(funded_project_search, 10.0, 4.0, 1.0) AS score" +
-		" FROM funded_project_search WHERE funded_project_search MATCH " + arg(strings.Join(quoted, " ")) + ")"
+	return projectMatch{from: "funded_project_search", id: "funded_project_search.rowid",
+		conds:       []string{"funded_project_search MATCH " + arg(strings.Join(quoted, " "))},
+		rankColumns: ", -bm25(funded_project_search, 10.0, 4.0, 1.0) AS score",
+		rank:        func(r string) string { return r + ".score" }}
 }
 
 // PublicProject returns what the public may see of a funded project, named

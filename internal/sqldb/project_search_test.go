@@ -3,7 +3,9 @@ package sqldb
 import (
 	"database/sql"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -202,7 +204,10 @@ func BenchmarkSearchProjects(b *testing.B) {
 	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		b.Fatal(err)
 	}
-	const n = 5000
+	n := 5000
+	if v, err := strconv.Atoi(os.Getenv("COOPDEC_BENCH_PROJECTS")); err == nil && v > 0 {
+		n = v // COOPDEC_BENCH_PROJECTS=50000: the growth of the cost with the matches
+	}
 	words := []string{"eau", "assainissement", "mobilité", "formation", "santé", "agriculture", "culture", "patrimoine",
 		"énergie", "déchets", "tourisme", "jeunesse", "numérique", "gouvernance", "urbanisme", "climat"}
 	countries := []string{"BR", "SN", "MA", "VN", "HT", "MG", "TN", "CM"}
@@ -254,5 +259,99 @@ func BenchmarkSearchProjects(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchProjectsRanksTheRecentMatches checks the bound of the relevance
+// sort: the rankedProjects newest matches come first, best first, then the
+// older ones, newest first; every match shows once over the pages, and
+// the total counts them all.
+func TestSearchProjectsRanksTheRecentMatches(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	ctx := t.Context()
+	// The records alone, without the calls, applications and decisions
+	// they name.
+	if db.Dialect == SQLite {
+		if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = rankedProjects + 40
+	// Application 10 (old) and n-5 (recent) have the word in their title;
+	// the others in their summaries only. Even IDs act in Senegal.
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if db.Dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+				return err
+			}
+		}
+		for i := int64(1); i <= n; i++ {
+			title, summary := fmt.Sprintf("Projet %d", i), "Un projet de coopération hydraulique"
+			if i == 10 || i == n-5 {
+				title = "Coopération hydraulique"
+			}
+			country := "BR"
+			if i%2 == 0 {
+				country = "SN"
+			}
+			p := coopdec.PublicProject{ApplicationID: i, CallID: 1, DecisionID: 1, ProgrammeID: 1, RegionCode: "84",
+				Texts: map[string]coopdec.ProjectText{"fr": {Title: title, Summary: summary}}, Countries: []string{country},
+				DecidedAt: t0, Year: 2025}
+			if err := db.insertFundedProject(ctx, tx, &p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []int64
+	for pg := 1; ; pg++ {
+		ids, p := searchIDs(t, db, ProjectFilter{Query: "hydraulique"}, coopdec.NewPage(pg, 100))
+		if p.Total != n {
+			t.Fatalf("page %d: total %d; want %d", pg, p.Total, n)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		all = append(all, ids...)
+	}
+	if len(all) != n {
+		t.Fatalf("got %d projects over the pages; want %d", len(all), n)
+	}
+	if all[0] != n-5 {
+		t.Errorf("first: got %d; want %d, the recent title match", all[0], n-5)
+	}
+	if got, want := slices.Index(all, 10), rankedProjects+(n-rankedProjects-10); got != want {
+		t.Errorf("old title match at %d; want %d, among the older matches by date", got, want)
+	}
+	rest := all[rankedProjects:]
+	if !slices.IsSortedFunc(rest, func(a, b int64) int { return int(b - a) }) || slices.Max(rest) != n-rankedProjects {
+		t.Errorf("after the ranked matches: got %v; want the older ones, newest first", rest)
+	}
+	seen := map[int64]bool{}
+	for _, id := range all {
+		if seen[id] {
+			t.Fatalf("project %d shown twice", id)
+		}
+		seen[id] = true
+	}
+	// A filter bounds the ranked set among the matches it keeps: all of
+	// Senegal's are ranked, the old title match first.
+	ids, p := searchIDs(t, db, ProjectFilter{Query: "hydraulique", Country: "sn"}, coopdec.NewPage(1, 5))
+	if p.Total != n/2 || len(ids) != 5 || ids[0] != 10 {
+		t.Errorf("Senegal: got %v (total %d); want 5 of %d", ids, p.Total, n/2)
+	}
+	for _, id := range ids {
+		if id%2 != 0 {
+			t.Errorf("Senegal: got %d, in Brazil", id)
+		}
+	}
+	// Newest decision first with a query reads every match.
+	ids, _ = searchIDs(t, db, ProjectFilter{Query: "hydraulique", Sort: SortDecided}, coopdec.NewPage(1, 3))
+	if !slices.Equal(ids, []int64{n, n - 1, n - 2}) {
+		t.Errorf("sorted by decision: got %v; want the highest IDs (same date)", ids)
 	}
 }

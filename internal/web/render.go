@@ -85,7 +85,11 @@ func loadPages(cat i18n.Catalogues) (*pages, error) {
 			continue
 		}
 		t := template.New("layout.html").Funcs(funcs)
-		list := append([]string{"templates/layout.html"}, partials...)
+		used, err := partialsFor(assets, "templates/layout.html", f, partials)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", f, err)
+		}
+		list := append([]string{"templates/layout.html"}, used...)
 		list = append(list, f)
 		if t, err = t.ParseFS(assets, list...); err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", f, err)
