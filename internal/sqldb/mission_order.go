@@ -128,36 +128,6 @@ func (db *DB) programmeBalance(ctx context.Context, q querier, programmeID int64
 	return b, err
 }
 
-// SetProgrammeEnvelope sets a programme's envelope for mission orders
-// (coopdec.CheckEnvelopeAmount: never below what is committed), audited.
-func (db *DB) SetProgrammeEnvelope(ctx context.Context, u *coopdec.User, programmeID, amount int64, actor coopdec.Actor) error {
-	if !coopdec.CanSetProgrammeEnvelope(u) {
-		return errForbidden
-	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM programmes WHERE id = $1`, programmeID).Scan(&exists); err != nil {
-			return err
-		}
-		if exists == 0 {
-			return errProgrammeNotFound
-		}
-		b, err := db.programmeBalance(ctx, tx, programmeID, true)
-		if err != nil && !errors.Is(err, errEnvelopeNotFound) {
-			return err
-		}
-		if err := coopdec.CheckEnvelopeAmount(u, amount, b.CommittedCents); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO programme_envelopes (programme_id, amount_cents, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (programme_id) DO UPDATE SET amount_cents = excluded.amount_cents,
-			updated_by = excluded.updated_by, updated_at = excluded.updated_at`, programmeID, amount, nullID(u.ID), db.now()); err != nil {
-			return err
-		}
-		return db.audit(ctx, tx, actor, coopdec.AuditProgrammeEnvelopeSet, programmeSubject(programmeID), fmt.Sprintf("%d cents", amount))
-	})
-}
-
 // MissionOrder returns the order of mission missionID; ENOTFOUND when none
 // was drawn up.
 func (db *DB) MissionOrder(ctx context.Context, missionID int64) (*coopdec.MissionOrder, error) {

@@ -44,7 +44,7 @@ func (e *missionEnv) pact2(t *testing.T, envelope int64) int64 {
 	if err := e.db.CreateProgramme(t.Context(), p, coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.SetProgrammeEnvelope(t.Context(), e.officer, p.ID, envelope, coopdec.Actor{}); err != nil {
+	if err := e.db.ChangeProgrammeEnvelope(t.Context(), e.officer, p.ID, envelope, "Dotation de l'exercice", coopdec.Actor{}); err != nil {
 		t.Fatalf("SetProgrammeEnvelope: got error %v; want nil", err)
 	}
 	return p.ID
@@ -118,7 +118,7 @@ func TestMissionOrderFlow(t *testing.T) {
 	}
 	_, err = e.db.ApproveMissionOrder(ctx, e.officer, m.ID, prog, coopdec.Actor{})
 	wantError(t, err, coopdec.ECONFLICT, "programme_id", "mission_followup.envelope.insufficient")
-	if err := e.db.SetProgrammeEnvelope(ctx, e.officer, prog, 1_000_000, coopdec.Actor{}); err != nil {
+	if err := e.db.ChangeProgrammeEnvelope(ctx, e.officer, prog, 1_000_000, "Dotation de l'exercice", coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.db.ApproveMissionOrder(ctx, e.officer, m.ID, prog, coopdec.Actor{UserID: e.officer.ID}); err != nil {
@@ -131,7 +131,7 @@ func TestMissionOrderFlow(t *testing.T) {
 	_, err = e.db.ApproveMissionOrder(ctx, e.officer, m.ID, prog, coopdec.Actor{})
 	wantError(t, err, coopdec.ECONFLICT, "", "mission_followup.order.approved")
 	wantError(t, e.db.SaveMissionOrder(ctx, off, m.ID, sampleOrder(), coopdec.Actor{}), coopdec.ECONFLICT, "", "mission_followup.order.approved")
-	wantError(t, e.db.SetProgrammeEnvelope(ctx, e.officer, prog, 100, coopdec.Actor{}), coopdec.EINVALID, "amount_cents", "mission_followup.envelope.below_committed")
+	wantError(t, e.db.ChangeProgrammeEnvelope(ctx, e.officer, prog, 100, "Dotation de l'exercice", coopdec.Actor{}), coopdec.EINVALID, "amount_cents", "mission_followup.envelope.below_committed")
 	if _, err := e.db.write.ExecContext(ctx, `DELETE FROM programme_ledger`); err == nil {
 		t.Fatal("deleting from the ledger: got nil error; want the table to refuse it")
 	}

@@ -33,7 +33,7 @@ func TestChangeProgrammeEnvelope(t *testing.T) {
 		t.Fatalf("balance: got %+v, %v", b, err)
 	}
 	changes, err := e.db.ProgrammeEnvelopeChanges(ctx, prog)
-	if err != nil || len(changes) != 1 || changes[0].AmountCents != 2_000_000 || changes[0].Reason != "Dotation complémentaire 2027" || changes[0].By == "" {
+	if err != nil || len(changes) != 2 || changes[0].AmountCents != 2_000_000 || changes[0].Reason != "Dotation complémentaire 2027" || changes[0].By == "" {
 		t.Fatalf("changes: got %+v, %v", changes, err)
 	}
 	ledger, err := e.db.ProgrammeLedger(ctx, prog)

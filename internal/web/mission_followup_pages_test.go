@@ -57,11 +57,11 @@ func TestMissionFollowupPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantPage(t, f.officerC.post(path+"/ordre/approbation", nil), http.StatusConflict, "Aucune enveloppe")
-	if err := e.db.SetProgrammeEnvelope(ctx, f.officer, p.ID, 300_000, coopdec.Actor{}); err != nil {
+	if err := e.db.ChangeProgrammeEnvelope(ctx, f.officer, p.ID, 300_000, "Dotation de l'exercice", coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	wantPage(t, f.officerC.post(path+"/ordre/approbation", nil), http.StatusConflict, "il reste 3\u202f000")
-	if err := e.db.SetProgrammeEnvelope(ctx, f.officer, p.ID, 1_000_000, coopdec.Actor{}); err != nil {
+	if err := e.db.ChangeProgrammeEnvelope(ctx, f.officer, p.ID, 1_000_000, "Dotation de l'exercice", coopdec.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, "embassy approves", f.embassyC.post(path+"/ordre/approbation", nil), http.StatusForbidden)
