@@ -135,3 +135,16 @@ func TestReportJSONAndCompare(t *testing.T) {
 		t.Error("comparing with a missing file: got no error")
 	}
 }
+
+func TestCeilSecond(t *testing.T) {
+	base := time.Date(2026, 11, 26, 5, 30, 10, 0, time.UTC)
+	for _, tc := range []struct{ in, want time.Time }{
+		{base, base},
+		{base.Add(time.Nanosecond), base.Add(time.Second)},
+		{base.Add(999 * time.Millisecond), base.Add(time.Second)},
+	} {
+		if got := ceilSecond(tc.in); !got.Equal(tc.want) {
+			t.Errorf("ceilSecond(%v) = %v; want %v", tc.in, got, tc.want)
+		}
+	}
+}

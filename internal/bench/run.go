@@ -400,12 +400,13 @@ func (r *runner) surge(ctx context.Context, sr *ScenarioReport) (*ScenarioReport
 		sr.Skipped = "the surge needs the dataset's database (--data or --database-url) to move the deadline and check the submissions"
 		return sr, nil
 	}
-	deadline := time.Now().Add(o.Duration * 4 / 5)
+	// The deadline is stored to the second: rounded up, so that it never
+	// falls before the surge starts, whatever the fraction of the second
+	// the run is at (a short run would otherwise see every submission late).
+	deadline := ceilSecond(time.Now().Add(o.Duration * 4 / 5))
 	if err := moveDeadline(ctx, r.db, m, deadline); err != nil {
 		return nil, err
 	}
-	// The deadline is stored to the second.
-	deadline = deadline.UTC().Truncate(time.Second)
 	s := &surge{base: r.base, apps: m.Surge, uploaded: map[int64]uploaded{}}
 	out := &surgeOutcome{deadline: deadline, acked: map[int64]string{}}
 	client := newClient(o.SurgeConcurrency, s.roundTrip)
@@ -467,4 +468,13 @@ func (r *runner) surge(ctx context.Context, sr *ScenarioReport) (*ScenarioReport
 	sr.SurgeResult = res
 	r.limit(ctx, sr, o.SurgeConcurrency)
 	return sr, nil
+}
+
+// ceilSecond rounds t up to the second, in UTC.
+func ceilSecond(t time.Time) time.Time {
+	t = t.UTC()
+	if d := t.Truncate(time.Second); !d.Equal(t) {
+		return d.Add(time.Second)
+	}
+	return t
 }

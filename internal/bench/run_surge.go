@@ -122,7 +122,7 @@ func moveDeadline(ctx context.Context, db *sqldb.DB, m *Manifest, at time.Time) 
 		if err != nil {
 			return fmt.Errorf("bench: surge call %d: %w", id, err)
 		}
-		c.Deadline = at.UTC().Truncate(time.Second)
+		c.Deadline = ceilSecond(at)
 		// Evaluation and results follow the deadline, which they must not
 		// precede.
 		if !c.EvaluationAt.IsZero() && !c.EvaluationAt.After(c.Deadline) {
