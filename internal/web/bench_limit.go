@@ -12,8 +12,13 @@ import (
 // machine, the network stack and the middleware allow at the same
 // concurrency. Registered only with serve --bench-limit.
 
-// maxBenchLimitBytes bounds what a request may make the server keep.
-const maxBenchLimitBytes = 8 << 20
+// maxBenchLimitBytes bounds a response's size; maxBenchLimitSizes how many
+// sizes are kept (a run asks for one per scenario), so that requests for
+// ever new sizes cannot make the server hold more and more memory.
+const (
+	maxBenchLimitBytes = 8 << 20
+	maxBenchLimitSizes = 32
+)
 
 // benchLimit holds the bodies made so far, one per size.
 type benchLimit struct {
@@ -38,7 +43,9 @@ func (bl *benchLimit) body(size int) []byte {
 		for i := range b {
 			b[i] = 'a' + byte(i%26)
 		}
-		bl.bodies[size] = b
+		if len(bl.bodies) < maxBenchLimitSizes {
+			bl.bodies[size] = b
+		}
 	}
 	return b
 }
