@@ -55,8 +55,8 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 		return nil, errTokenInvalid
 	}
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
-		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, t.ID); err != nil {
-			return nil, translate(err)
+		if _, err := db.exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, t.ID); err != nil {
+			return nil, err
 		}
 	}
 	u, err := db.UserByID(ctx, t.UserID)

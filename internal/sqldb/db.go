@@ -47,6 +47,9 @@ type DB struct {
 	// bulk, when set, makes write transactions join one outer transaction
 	// (see Bulk).
 	bulk *bulkTx
+	// commits batches SQLite's write transactions (group commit); nil on
+	// PostgreSQL, whose writers run concurrently.
+	commits *committer
 	// profiles keeps the matching's expertise profiles between requests.
 	profiles *profileCache
 	// selected keeps the funded projects' records of published decisions.
@@ -88,6 +91,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 			db.write.Close()
 			return nil, err
 		}
+		db.commits = newCommitter(db.write)
 	}
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
@@ -101,9 +105,12 @@ func openSQLite(path string, writer bool) (*sql.DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	// A commit is acknowledged once it is synced: a submission's receipt
+	// survives a power cut, not only the end of the process. Group commits
+	// share the sync between the transactions of a batch.
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
-	d := sql.OpenDB(&cachingConnector{dsn: "file:" + path + "?" + q.Encode(), drv: &sqlite.Driver{}})
+	d := sql.OpenDB(&cachingConnector{dsn: "file:" + path + "?" + q.Encode(), drv: &sqlite.Driver{}, detach: writer})
 	if writer {
 		d.SetMaxOpenConns(1)
 		d.SetMaxIdleConns(1)
@@ -118,6 +125,9 @@ func openSQLite(path string, writer bool) (*sql.DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.commits != nil {
+		db.commits.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -197,6 +207,9 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if db.bulk != nil {
 		return db.bulk.run(ctx, fn)
 	}
+	if db.commits != nil {
+		return translate(db.commits.run(ctx, fn))
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)
@@ -206,6 +219,18 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return translate(err)
 	}
 	return translate(tx.Commit())
+}
+
+// exec runs one write statement on its own, as a transaction (on SQLite,
+// one of a group commit's).
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // now returns the database clock truncated to microseconds, the precision

@@ -19,9 +19,9 @@ type OutboxMessage struct {
 
 // AddOutbox stores an email; it makes *DB a mail.OutboxStore.
 func (db *DB) AddOutbox(ctx context.Context, m mail.Message) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO outbox (created_at, recipient, subject, body_text, body_html) VALUES ($1, $2, $3, $4, $5)`,
+	_, err := db.exec(ctx, `INSERT INTO outbox (created_at, recipient, subject, body_text, body_html) VALUES ($1, $2, $3, $4, $5)`,
 		db.now(), m.To, m.Subject, m.Text, m.HTML)
-	return translate(err)
+	return err
 }
 
 // ListOutbox returns stored emails, newest first, optionally for one recipient.

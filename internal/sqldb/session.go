@@ -57,14 +57,14 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 	}
 	now := db.now()
 	if !coopdec.SessionValid(s.CreatedAt, s.LastSeenAt, now) {
-		_, _ = db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+		_, _ = db.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
 		return nil, s, errSessionInvalid
 	}
 	// Writing on every request would serialize reads behind SQLite's single
 	// writer; a minute of slack on a 30-minute idle timeout is harmless.
 	if now.Sub(s.LastSeenAt) > time.Minute {
-		if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, now, hash); err != nil {
-			return nil, s, translate(err)
+		if _, err := db.exec(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, now, hash); err != nil {
+			return nil, s, err
 		}
 		s.LastSeenAt = now
 	}

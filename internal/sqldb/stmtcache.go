@@ -21,6 +21,9 @@ const stmtCacheSize = 256
 type cachingConnector struct {
 	dsn string
 	drv driver.Driver
+	// detach: the connection's statements are never interrupted when their
+	// context ends (the writer's: see committer).
+	detach bool
 }
 
 func (c *cachingConnector) Connect(context.Context) (driver.Conn, error) {
@@ -28,7 +31,7 @@ func (c *cachingConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newCachingConn(conn)
+	return newCachingConn(conn, c.detach)
 }
 
 func (c *cachingConnector) Driver() driver.Driver { return c.drv }
@@ -53,7 +56,8 @@ type driverConn interface {
 // its own results), the same SQL gets a statement of its own.
 type cachingConn struct {
 	driverConn
-	stmts map[string]*cachedStmt
+	stmts  map[string]*cachedStmt
+	detach bool
 }
 
 type cachedStmt struct {
@@ -61,13 +65,13 @@ type cachedStmt struct {
 	busy bool
 }
 
-func newCachingConn(conn driver.Conn) (driver.Conn, error) {
+func newCachingConn(conn driver.Conn, detach bool) (driver.Conn, error) {
 	dc, ok := conn.(driverConn)
 	if !ok {
 		_ = conn.Close()
 		return nil, errors.New("sqldb: the SQLite driver lacks the interfaces the statement cache needs")
 	}
-	return &cachingConn{driverConn: dc, stmts: map[string]*cachedStmt{}}, nil
+	return &cachingConn{driverConn: dc, stmts: map[string]*cachedStmt{}, detach: detach}, nil
 }
 
 // stmt returns the cached statement for query, preparing it on first use;
@@ -100,7 +104,19 @@ func (c *cachingConn) drop(query string, cs *cachedStmt) {
 	_ = cs.st.Close()
 }
 
+// context is the statement's context: on a detached connection, one that
+// does not end with the caller's. The driver interrupts a statement whose
+// context ends, and an interrupted write rolls back its whole transaction,
+// which on the writer holds other callers' work (group commit).
+func (c *cachingConn) context(ctx context.Context) context.Context {
+	if c.detach {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	ctx = c.context(ctx)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -116,6 +132,7 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	ctx = c.context(ctx)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
