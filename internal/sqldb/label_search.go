@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -123,7 +125,12 @@ func (db *DB) indexLabel(ctx context.Context, q querier, a *coopdec.LabelApplica
 // the text and the other facets. A text is folded and split into words, all
 // of which must match, the last as the start of a word; results come by
 // relevance, then by authority name; without text, by authority name. A
-// text that folds to nothing (punctuation) does not filter.
+// text that folds to nothing (punctuation) does not filter. The listings
+// hold what the directory shows (directoryListings), not whole labels.
+//
+// One statement finds the labels the text and the filters keep once, and
+// from them counts the facets and picks the page's labels; a second reads
+// those.
 func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, page coopdec.Page) ([]LabelListing, coopdec.Page, coopdec.LabelFacets, error) {
 	page = coopdec.NewPage(page.Page, page.PerPage)
 	var facets coopdec.LabelFacets
@@ -136,49 +143,84 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 		with, join, score = "WITH hits AS MATERIALIZED ("+hits+"), ", " JOIN hits h ON h.id = l.id", "h.score"
 	}
 	// m0..m3: whether the label passes the theme, région, language and
-	// country filters, each counted apart for the other facets' counts.
-	match := func(kind, want string) string {
-		if want == "" {
-			return "1"
+	// country filters, each counted apart for the other facets' counts;
+	// only the filters given are tested.
+	var cols [4]string
+	match := func(i int, kind, want string) {
+		cols[i] = "1"
+		if want != "" {
+			cols[i] = "CASE WHEN EXISTS (SELECT 1 FROM label_facets f WHERE f.label_id = l.id AND f.kind = '" + kind +
+				"' AND f.value = " + arg(want) + ") THEN 1 ELSE 0 END"
 		}
-		return "CASE WHEN EXISTS (SELECT 1 FROM label_facets f WHERE f.label_id = l.id AND f.kind = '" + kind +
-			"' AND f.value = " + arg(want) + ") THEN 1 ELSE 0 END"
 	}
-	m0, m2, m3 := match(facetTheme, q.Theme), match(facetLanguage, q.Language), match(facetCountry, q.Country)
-	m1 := "1"
+	match(0, facetTheme, q.Theme)
+	cols[1] = "1"
 	if q.Region != "" {
-		m1 = "CASE WHEN o.region_code = " + arg(q.Region) + " THEN 1 ELSE 0 END"
+		cols[1] = "CASE WHEN o.region_code = " + arg(q.Region) + " THEN 1 ELSE 0 END"
+	}
+	match(2, facetLanguage, q.Language)
+	match(3, facetCountry, q.Country)
+	// passing returns the condition that the filters but skip's (-1: none)
+	// hold, "1 = 1" when none is given.
+	passing := func(skip int) string {
+		var conds []string
+		for i, c := range cols {
+			if i != skip && c != "1" {
+				conds = append(conds, "m"+itoa(i)+" = 1")
+			}
+		}
+		if len(conds) == 0 {
+			return "1 = 1"
+		}
+		return strings.Join(conds, " AND ")
 	}
 	now := arg(db.now())
-	base := with + "base AS MATERIALIZED (SELECT l.id, o.region_code AS region, o.name AS name, " + score + " AS score, " +
-		m0 + " AS m0, " + m1 + " AS m1, " + m2 + " AS m2, " + m3 + " AS m3 FROM label_applications l" +
+	stmt := with + "base AS MATERIALIZED (SELECT l.id, o.region_code AS region, o.name AS name, " + score + " AS score, " +
+		cols[0] + " AS m0, " + cols[1] + " AS m1, " + cols[2] + " AS m2, " + cols[3] + " AS m3 FROM label_applications l" +
 		" JOIN organisations o ON o.id = l.organisation_id" + join +
-		" WHERE l.state = 'granted' AND l.expires_at > " + now + ") "
+		" WHERE l.state = 'granted' AND l.expires_at > " + now + ") " +
+		"SELECT '' AS kind, '' AS value, count(*) AS n, 0 AS pos FROM base WHERE " + passing(-1) +
+		" UNION ALL SELECT 'region', region, count(*), 0 FROM base WHERE region <> '' AND " + passing(1) + " GROUP BY region"
+	// The facets' counts walk label_facets in the order of its index on
+	// (kind, value), so that grouping needs no sort, and look each label up
+	// among those the other filters keep; kinds kept by the same labels
+	// (all of them without a filter) are counted in one pass.
+	var kinds []string
+	byCond := map[string][]string{}
+	for _, k := range []struct {
+		kind string
+		skip int
+	}{{facetTheme, 0}, {facetLanguage, 2}, {facetCountry, 3}} {
+		c := passing(k.skip)
+		if byCond[c] == nil {
+			kinds = append(kinds, c)
+		}
+		byCond[c] = append(byCond[c], "'"+k.kind+"'")
+	}
+	for _, c := range kinds {
+		stmt += " UNION ALL SELECT f.kind, f.value, count(*), 0 FROM label_facets f WHERE f.kind IN (" + strings.Join(byCond[c], ", ") +
+			") AND +f.label_id IN (SELECT id FROM base WHERE " + c + ") GROUP BY f.kind, f.value"
+	}
+	// The page's labels, chosen on the narrow rows, are read after.
+	stmt += " UNION ALL SELECT 'page', '', id, row_number() OVER (ORDER BY score DESC, name, id) FROM (SELECT id, score, name FROM base WHERE " +
+		passing(-1) + " ORDER BY score DESC, name, id LIMIT " + arg(page.PerPage) + " OFFSET " + arg(page.Offset()) + ") p"
 
-	counts := base + `SELECT '', '', count(*) FROM base WHERE m0 = 1 AND m1 = 1 AND m2 = 1 AND m3 = 1
-		UNION ALL SELECT f.kind, f.value, count(*) FROM base b CROSS JOIN label_facets f
-			WHERE f.label_id = b.id AND f.kind = 'theme' AND b.m1 = 1 AND b.m2 = 1 AND b.m3 = 1 GROUP BY f.kind, f.value
-		UNION ALL SELECT 'region', b.region, count(*) FROM base b
-			WHERE b.region <> '' AND b.m0 = 1 AND b.m2 = 1 AND b.m3 = 1 GROUP BY b.region
-		UNION ALL SELECT f.kind, f.value, count(*) FROM base b CROSS JOIN label_facets f
-			WHERE f.label_id = b.id AND f.kind = 'language' AND b.m0 = 1 AND b.m1 = 1 AND b.m3 = 1 GROUP BY f.kind, f.value
-		UNION ALL SELECT f.kind, f.value, count(*) FROM base b CROSS JOIN label_facets f
-			WHERE f.label_id = b.id AND f.kind = 'country' AND b.m0 = 1 AND b.m1 = 1 AND b.m2 = 1 GROUP BY f.kind, f.value`
-	rows, err := db.read.QueryContext(ctx, counts, args...)
+	rows, err := db.read.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, page, facets, translate(err)
 	}
 	defer rows.Close()
+	var ids []int64 // the page's labels, in its order
 	for rows.Next() {
 		var kind, value string
-		var n int
-		if err := rows.Scan(&kind, &value, &n); err != nil {
+		var n, pos int64
+		if err := rows.Scan(&kind, &value, &n, &pos); err != nil {
 			return nil, page, facets, translate(err)
 		}
-		c := coopdec.FacetCount{Value: value, Count: n}
+		c := coopdec.FacetCount{Value: value, Count: int(n)}
 		switch kind {
 		case "":
-			page.Total = n
+			page.Total = int(n)
 		case facetTheme:
 			facets.Themes = append(facets.Themes, c)
 		case "region":
@@ -187,6 +229,11 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 			facets.Languages = append(facets.Languages, c)
 		case facetCountry:
 			facets.Countries = append(facets.Countries, c)
+		case "page":
+			if int(pos) > len(ids) {
+				ids = slices.Grow(ids, int(pos)-len(ids))[:pos]
+			}
+			ids[pos-1] = n
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -204,20 +251,72 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 			return strings.Compare(a.Value, b.Value)
 		})
 	}
-	if page.Total == 0 || page.Offset() >= page.Total {
+	if len(ids) == 0 {
 		return nil, page, facets, nil
 	}
-	lim, off := arg(page.PerPage), arg(page.Offset())
-	// The page's labels are chosen on the narrow rows first; only they are
-	// read whole.
-	list, err := queryLabels(ctx, db.read, base+`, page AS (SELECT id, score, name FROM base
-		WHERE m0 = 1 AND m1 = 1 AND m2 = 1 AND m3 = 1 ORDER BY score DESC, name, id LIMIT `+lim+` OFFSET `+off+`)
-		SELECT `+labelColumns+` FROM page p CROSS JOIN label_applications l JOIN organisations o ON o.id = l.organisation_id
-		WHERE l.id = p.id ORDER BY p.score DESC, p.name, p.id`, args...)
+	list, err := db.directoryListings(ctx, ids)
 	if err != nil {
 		return nil, page, facets, translate(err)
 	}
-	return labelListings(list), page, facets, nil
+	// A label revoked between the two reads is left out.
+	out := make([]LabelListing, 0, len(ids))
+	for _, id := range ids {
+		if l, ok := list[id]; ok {
+			out = append(out, l)
+		}
+	}
+	return out, page, facets, nil
+}
+
+// directoryListings reads the valid labels ids as the directory shows them: the
+// authority, the number, the expiry, the competencies, the languages and
+// the countries of experience (from the index, which holds the label's),
+// not the references or the review dates.
+func (db *DB) directoryListings(ctx context.Context, ids []int64) (map[int64]LabelListing, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	countries := "group_concat(f.value, ' ')"
+	if db.Dialect == Postgres {
+		countries = "string_agg(f.value, ' ')"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT l.id, l.organisation_id, l.state, l.competencies, l.conditions,
+		COALESCE(l.number, ''), l.granted_at, l.expires_at, o.name, o.region_code,
+		COALESCE((SELECT `+countries+` FROM label_facets f WHERE f.label_id = l.id AND f.kind = 'country'), '')`+labelFrom+
+		` WHERE l.id IN (`+argList(ids, arg)+`) AND l.state = 'granted'`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]LabelListing, len(ids))
+	for rows.Next() {
+		var r LabelRecord
+		var state, comp, cond, countries string
+		var granted, expires sql.NullTime
+		if err := rows.Scan(&r.ID, &r.OrganisationID, &state, &comp, &cond, &r.Number, &granted, &expires,
+			&r.OrganisationName, &r.RegionCode, &countries); err != nil {
+			return nil, err
+		}
+		r.State = coopdec.LabelState(state)
+		if err := json.Unmarshal([]byte(comp), &r.Competencies); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(cond), &r.Conditions); err != nil {
+			return nil, err
+		}
+		if granted.Valid {
+			r.GrantedAt = granted.Time.UTC()
+		}
+		if expires.Valid {
+			r.ExpiresAt = expires.Time.UTC()
+		}
+		l := LabelListing{LabelRecord: r, Themes: r.Competencies.Themes, Languages: r.Conditions.Languages}
+		if cs := strings.Fields(countries); len(cs) > 0 {
+			slices.Sort(cs)
+			l.Countries = cs
+		}
+		out[r.ID] = l
+	}
+	return out, rows.Err()
 }
 
 // ValidLabelsOf returns the labels of authority orgID valid at the

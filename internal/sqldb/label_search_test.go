@@ -294,6 +294,55 @@ func TestLabelDirectoryPagesAndValidity(t *testing.T) {
 	}
 }
 
+// With text and filters together, each facet's count is the total of the
+// same search with that value chosen, and the listings show what the
+// labels hold.
+func TestLabelDirectoryFacetsAsTotals(t *testing.T) {
+	e := newDirectoryEnv(t, 80)
+	valid, err := e.db.ValidLabels(t.Context(), e.db.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]LabelListing{}
+	for _, l := range valid {
+		byID[l.ID] = l
+	}
+	for _, q := range []coopdec.LabelQuery{{Text: "développement"}, {Text: "patrimoine", Theme: "culture"},
+		{Text: "coop", Region: "84", Language: "en"}, {Text: "service public", Country: "SN", Theme: "education"},
+		{Region: "93", Country: "BR"}} {
+		list, page, f := e.search(t, q, coopdec.NewPage(1, 100))
+		if page.Total == 0 || len(list) != page.Total {
+			t.Errorf("%+v: got total %d, %d listed; want some, all listed", q, page.Total, len(list))
+		}
+		for _, l := range list {
+			w := byID[l.ID]
+			if l.OrganisationID != w.OrganisationID || l.OrganisationName != w.OrganisationName || l.RegionCode != w.RegionCode ||
+				l.Number != w.Number || !l.ExpiresAt.Equal(w.ExpiresAt) || l.Competencies.Description != w.Competencies.Description ||
+				!slices.Equal(l.Themes, w.Themes) || !slices.Equal(l.Languages, w.Languages) || !slices.Equal(l.Countries, w.Countries) {
+				t.Errorf("%+v: label %d listed as %+v; want %+v", q, l.ID, l, w)
+			}
+		}
+		for name, c := range map[string]struct {
+			counts []coopdec.FacetCount
+			with   func(coopdec.LabelQuery, string) coopdec.LabelQuery
+		}{
+			"theme":    {f.Themes, func(q coopdec.LabelQuery, v string) coopdec.LabelQuery { q.Theme = v; return q }},
+			"region":   {f.Regions, func(q coopdec.LabelQuery, v string) coopdec.LabelQuery { q.Region = v; return q }},
+			"language": {f.Languages, func(q coopdec.LabelQuery, v string) coopdec.LabelQuery { q.Language = v; return q }},
+			"country":  {f.Countries, func(q coopdec.LabelQuery, v string) coopdec.LabelQuery { q.Country = v; return q }},
+		} {
+			if len(c.counts) == 0 {
+				t.Errorf("%+v: no %s counted", q, name)
+			}
+			for _, fc := range c.counts {
+				if _, p, _ := e.search(t, c.with(q, fc.Value), coopdec.NewPage(1, 1)); p.Total != fc.Count {
+					t.Errorf("%+v: %s %s counted %d; the search with it finds %d", q, name, fc.Value, fc.Count, p.Total)
+				}
+			}
+		}
+	}
+}
+
 // indexRows counts the directory's index rows of label id.
 func (e *directoryEnv) indexRows(t *testing.T, id int64) int {
 	t.Helper()
