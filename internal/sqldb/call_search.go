@@ -3,8 +3,11 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,8 +65,9 @@ func DraftAccessFor(u *coopdec.User) *DraftAccess {
 	return &DraftAccess{All: all, OrganisationIDs: orgIDs}
 }
 
-// SearchCalls returns a page of the calls matching f, with their texts,
-// co-managers, funders and themes. A query is folded and split into words,
+// SearchCalls returns a page of the calls matching f, with their titles
+// and summaries, co-managers, funders and themes; the bodies, which no list
+// shows, are left empty (Call reads them). A query is folded and split into words,
 // all of which must match; the last may be the start of a word, as typed in
 // a search box; words past the 32nd are ignored. Punctuation only matches
 // nothing. Filters combine with AND; drafts are left out unless
@@ -81,7 +85,11 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 		}
 		// Bound the work a pasted page of text can ask for.
 		terms = terms[:min(len(terms), maxQueryTerms)]
-		with = db.callHits(terms, arg)
+		match, err := db.ftsMatch(ctx, "call_search_terms", terms)
+		if err != nil {
+			return nil, page, err
+		}
+		with = db.callHits(terms, match, arg)
 		from, score = "calls c JOIN hits h ON h.id = c.id", "h.score"
 	}
 	sort := f.Sort
@@ -145,12 +153,25 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 	}
 	where := " WHERE " + strings.Join(conds, " AND ")
 
-	if err := db.read.QueryRowContext(ctx, with+"SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
-		return nil, page, translate(err)
+	// With a query, the total comes with the rows, counted over the matches
+	// before the LIMIT, so that the full-text match runs once; a page past
+	// the end has no row to bring it, and counts apart. Without, counting
+	// apart costs less than keeping every row for the window.
+	total := "count(*) OVER ()"
+	if with == "" {
+		total = "0"
+		if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
+			return nil, page, translate(err)
+		}
 	}
+	// The page is chosen on the narrow columns, then its calls read whole
+	// and put back in order: sorting the wide rows of every match costs
+	// more.
 	lim, off := arg(page.PerPage), arg(page.Offset())
-	rows, err := db.read.QueryContext(ctx, with+"SELECT "+callColumns+", "+score+" AS score FROM "+from+where+
-		" ORDER BY "+order+" LIMIT "+lim+" OFFSET "+off, args...)
+	pick := "SELECT c.id AS id, " + score + " AS score, " + total + " AS total FROM " + from + where +
+		" ORDER BY " + order + " LIMIT " + lim + " OFFSET " + off
+	rows, err := db.read.QueryContext(ctx, with+"SELECT "+callColumns+", x.score AS score, x.total AS total FROM ("+pick+
+		") x JOIN calls c ON c.id = x.id ORDER BY "+order, args...)
 	if err != nil {
 		return nil, page, translate(err)
 	}
@@ -159,15 +180,26 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 	for rows.Next() {
 		c := &coopdec.Call{}
 		var s float64
-		if err := scanCall(rows, c, &s); err != nil {
+		var n int
+		if err := scanCall(rows, c, &s, &n); err != nil {
 			return nil, page, translate(err)
+		}
+		if with != "" {
+			page.Total = n
 		}
 		ptrs = append(ptrs, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, page, translate(err)
 	}
-	if err := loadCallChildren(ctx, db.read, ptrs); err != nil {
+	rows.Close()
+	if len(ptrs) == 0 && page.Offset() > 0 && with != "" {
+		args = args[:len(args)-2]
+		if err := db.read.QueryRowContext(ctx, with+"SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
+			return nil, page, translate(err)
+		}
+	}
+	if err := loadCallListChildren(ctx, db.read, ptrs); err != nil {
 		return nil, page, err
 	}
 	out := make([]coopdec.Call, len(ptrs))
@@ -175,6 +207,99 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 		out[i] = *c
 	}
 	return out, page, nil
+}
+
+// loadCallListChildren fills what a list shows of calls: their titles and
+// summaries, co-managers, funders and themes, in one query whatever their
+// number. A row is a text (kind 1), or a call's themes, co-managers and
+// funders, each list in one string of position:values items (kind 2): the
+// driver's cost grows with the rows and columns, not with their length.
+func loadCallListChildren(ctx context.Context, q querier, calls []*coopdec.Call) error {
+	if len(calls) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*coopdec.Call, len(calls))
+	ids := make([]int64, 0, len(calls))
+	for _, c := range calls {
+		byID[c.ID] = c
+		ids = append(ids, c.ID)
+	}
+	in := `(` + placeholders(1, len(ids)) + `)`
+	rows, err := q.QueryContext(ctx, `SELECT 1, call_id, lang, title, summary FROM call_texts WHERE call_id IN `+in+`
+		UNION ALL SELECT 2, c.id,
+			COALESCE((SELECT string_agg(CAST(position AS TEXT) || ':' || theme, ' ') FROM call_themes WHERE call_id = c.id), ''),
+			COALESCE((SELECT string_agg(CAST(position AS TEXT) || ':' || CAST(organisation_id AS TEXT), ' ')
+				FROM call_co_managers WHERE call_id = c.id), ''),
+			COALESCE((SELECT string_agg(CAST(position AS TEXT) || ':' || CAST(organisation_id AS TEXT) || ':' ||
+				CAST(envelope_cents AS TEXT) || ':' || CAST(share_bp AS TEXT), ' ') FROM call_funders WHERE call_id = c.id), '')
+		FROM calls c WHERE c.id IN `+in, anys(ids)...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, id int64
+		var themes, coManagers, funders string
+		if err := rows.Scan(&kind, &id, &themes, &coManagers, &funders); err != nil {
+			return translate(err)
+		}
+		c := byID[id]
+		if kind == 1 {
+			if c.Texts == nil {
+				c.Texts = map[string]coopdec.CallText{}
+			}
+			c.Texts[themes] = coopdec.CallText{Title: coManagers, Summary: funders}
+			continue
+		}
+		for _, v := range positioned(themes) {
+			c.Themes = append(c.Themes, v[0])
+		}
+		for _, v := range positioned(coManagers) {
+			n, err := strconv.ParseInt(v[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("sqldb: call %d: co-manager %q: %w", id, v, err)
+			}
+			c.CoManagers = append(c.CoManagers, n)
+		}
+		for _, v := range positioned(funders) {
+			var f coopdec.Funder
+			var errs [3]error
+			if len(v) == 3 {
+				f.OrganisationID, errs[0] = strconv.ParseInt(v[0], 10, 64)
+				f.EnvelopeCents, errs[1] = strconv.ParseInt(v[1], 10, 64)
+				f.ShareBP, errs[2] = strconv.Atoi(v[2])
+			}
+			if err := errors.Join(errs[:]...); err != nil || len(v) != 3 {
+				return fmt.Errorf("sqldb: call %d: funder %q: %v", id, v, err)
+			}
+			c.Funders = append(c.Funders, f)
+		}
+	}
+	return translate(rows.Err())
+}
+
+// positioned reads a list written "position:value[:value…]" and separated
+// by spaces, in any order: the values of each item, by position.
+func positioned(s string) [][]string {
+	if s == "" {
+		return nil
+	}
+	type item struct {
+		pos    int
+		values []string
+	}
+	var items []item
+	for f := range strings.FieldsSeq(s) {
+		parts := strings.Split(f, ":")
+		pos, _ := strconv.Atoi(parts[0])
+		items = append(items, item{pos, parts[1:]})
+	}
+	slices.SortFunc(items, func(a, b item) int { return a.pos - b.pos })
+	out := make([][]string, len(items))
+	for i, it := range items {
+		out[i] = it.values
+	}
+	return out
 }
 
 // callStatusAt is coopdec.CallStatusAt in SQL: the stored published, open
@@ -210,8 +335,8 @@ func argList[T any](xs []T, arg func(any) string) string {
 // text matches every term, the higher the score the better. terms are
 // folded words (letters and digits only); they reach the database as
 // parameters, quoted for its query syntax, so no input is ever read as an
-// operator.
-func (db *DB) callHits(terms []string, arg func(any) string) string {
+// operator. match is their FTS5 query on SQLite (ftsMatch).
+func (db *DB) callHits(terms []string, match string, arg func(any) string) string {
 	if db.Dialect == Postgres {
 		// The last term as a prefix, quoted for to_tsquery after unaccent;
 		// the others through plainto_tsquery, which takes any text. Both
@@ -225,14 +350,53 @@ func (db *DB) callHits(terms []string, arg func(any) string) string {
 		return "WITH hits AS (SELECT calls.id, ts_rank(calls.search, q.q) AS score FROM calls, (SELECT " + q +
 			" AS q) q WHERE calls.search @@ q.q) "
 	}
+	// bm25 is lower for better matches; titles weigh most, then summaries.
+	return "WITH hits AS (SELECT rowid AS id, -bm25(call_search, 10.0, 4.0, 1.0) AS score FROM call_search WHERE call_search MATCH " +
+		arg(match) + ") "
+}
+
+// ftsMatch returns the FTS5 query of terms on SQLite, empty on PostgreSQL:
+// every term a quoted phrase, all required, the last one the start of a
+// word. That one is matched as a whole word when no indexed word extends
+// it, which finds and scores the same rows without merging the lists of
+// every word it starts; vocab is the index's fts5vocab table.
+func (db *DB) ftsMatch(ctx context.Context, vocab string, terms []string) (string, error) {
+	if db.Dialect == Postgres {
+		return "", nil
+	}
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
-	quoted[len(quoted)-1] += "*"
-	// bm25 is lower for better matches; titles weigh most, then summaries.
-	return "WITH hits AS (SELECT rowid AS id, -bm25(call_search, 10.0, 4.0, 1.0) AS score FROM call_search WHERE call_search MATCH " +
-		arg(strings.Join(quoted, " ")) + ") "
+	last, prefix := terms[len(terms)-1], true
+	if asciiWord(last) {
+		// The index's words are letters and digits, none below '0': those
+		// that last starts, itself aside, lie in this range.
+		var one int
+		err := db.read.QueryRowContext(ctx, `SELECT 1 FROM `+vocab+` WHERE term >= $1 AND term <= $2 LIMIT 1`,
+			last+"\x01", last+"\U0010FFFF").Scan(&one)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			prefix = false
+		case err != nil:
+			return "", translate(err)
+		}
+	}
+	if prefix {
+		quoted[len(quoted)-1] += "*"
+	}
+	return strings.Join(quoted, " "), nil
+}
+
+// asciiWord reports whether t is made of ASCII letters and digits only:
+// one word of the full-text index, stored as it is.
+func asciiWord(t string) bool {
+	for _, r := range t {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return t != ""
 }
 
 // callSearchText returns the folded text a call is found by, in three

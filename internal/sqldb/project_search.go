@@ -48,12 +48,12 @@ const rankedProjects = 500
 // relevance, the rankedProjects most recent matches are ranked, then the
 // others follow newest first; the total counts every match. Pages are
 // chosen on the narrow columns; the documents are read for their rows
-// only.
+// only. The record changes only when a decision is published: the pages
+// and documents are kept for as long as its version stays the same
+// (projectCache), so their maps and slices are shared between readers:
+// read them, never change them.
 func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.Page) ([]coopdec.PublicProject, coopdec.Page, error) {
 	page = coopdec.NewPage(page.Page, page.PerPage)
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
-
 	var terms []string
 	if strings.TrimSpace(f.Query) != "" {
 		if terms = searchTerms(f.Query); len(terms) == 0 {
@@ -70,6 +70,46 @@ func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.
 	if sort != SortRelevance && sort != SortDecided {
 		return nil, page, coopdec.FieldError("sort", "project.search.sort_invalid")
 	}
+	// The version first: a page read after it may be newer than it says,
+	// never older, and a newer version makes it unused.
+	var version int64
+	if err := db.read.QueryRowContext(ctx, `SELECT version FROM funded_project_version`).Scan(&version); err != nil {
+		return nil, page, translate(err)
+	}
+	key := projectSearchKey(terms, f, sort, page)
+	ids, ok := db.selected.page(version, key, &page.Total)
+	if !ok {
+		var err error
+		if ids, err = db.searchProjectIDs(ctx, terms, f, sort, &page); err != nil {
+			return nil, page, err
+		}
+		db.selected.putPage(version, key, ids, page.Total)
+	}
+	if len(ids) == 0 {
+		return nil, page, nil
+	}
+	out, err := db.projectDocs(ctx, version, ids)
+	return out, page, err
+}
+
+// projectSearchKey names a search of funded projects in projectCache.
+func projectSearchKey(terms []string, f ProjectFilter, sort string, page coopdec.Page) string {
+	return fmt.Sprintf("%q|%s|%q|%d|%s|%d|%s|%d|%d", terms, strings.ToUpper(strings.TrimSpace(f.Country)), f.Themes,
+		f.ProgrammeID, f.RegionCode, f.Year, sort, page.Page, page.PerPage)
+}
+
+// searchProjectIDs returns the IDs of a page of the funded projects
+// matching f, in order, and sets the total of page.
+func (db *DB) searchProjectIDs(ctx context.Context, terms []string, f ProjectFilter, sort string, page *coopdec.Page) ([]int64, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	match := ""
+	if terms != nil {
+		var err error
+		if match, err = db.ftsMatch(ctx, "funded_project_search_terms", terms); err != nil {
+			return nil, err
+		}
+	}
 
 	// m is the matching documents. The filters on the themes and countries
 	// read their narrow tables; those on the decision's columns read the
@@ -77,7 +117,7 @@ func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.
 	// rows. The unary plus keeps these lists from driving the query: the
 	// full-text match does, or, without a query, the index in the order of
 	// the page.
-	m := db.projectMatches(terms, arg)
+	m := db.projectMatches(terms, match, arg)
 	plus := ""
 	if db.Dialect == SQLite {
 		plus = "+"
@@ -125,10 +165,10 @@ func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.
 		}
 	}
 	if err := db.read.QueryRowContext(ctx, count, args...).Scan(&page.Total); err != nil {
-		return nil, page, translate(err)
+		return nil, translate(err)
 	}
 	if page.Total == 0 || page.Offset() >= page.Total {
-		return nil, page, nil
+		return nil, nil
 	}
 
 	// The ranked set holds whole pages, so that none straddles its end.
@@ -146,33 +186,48 @@ func (db *DB) SearchProjects(ctx context.Context, f ProjectFilter, page coopdec.
 		m.join()
 		pick = "SELECT f.application_id AS pid FROM " + m.from + where + " ORDER BY f.published_at DESC, f.application_id DESC"
 	}
-	ids, err := queryIDs(ctx, db.read, pick+" LIMIT "+arg(page.PerPage)+" OFFSET "+arg(page.Offset()), args...)
-	if err != nil || len(ids) == 0 {
-		return nil, page, err
+	return queryIDs(ctx, db.read, pick+" LIMIT "+arg(page.PerPage)+" OFFSET "+arg(page.Offset()), args...)
+}
+
+// projectDocs returns the public records of the funded projects ids, in
+// their order, from projectCache or else the database.
+func (db *DB) projectDocs(ctx context.Context, version int64, ids []int64) ([]coopdec.PublicProject, error) {
+	out := make([]coopdec.PublicProject, len(ids))
+	var args []any
+	var ps []string
+	for i, id := range ids {
+		if p, ok := db.selected.doc(version, id); ok {
+			out[i] = p
+			continue
+		}
+		args = append(args, id)
+		ps = append(ps, "$"+itoa(len(args)))
 	}
-	args = args[:0]
+	if len(args) == 0 {
+		return out, nil
+	}
 	rows, err := db.read.QueryContext(ctx, "SELECT application_id, doc FROM funded_projects WHERE application_id IN ("+
-		argList(ids, arg)+")", args...)
+		strings.Join(ps, ", ")+")", args...)
 	if err != nil {
-		return nil, page, translate(err)
+		return nil, translate(err)
 	}
 	defer rows.Close()
-	out := make([]coopdec.PublicProject, len(ids))
 	for rows.Next() {
 		var id int64
 		var doc string
 		if err := rows.Scan(&id, &doc); err != nil {
-			return nil, page, translate(err)
+			return nil, translate(err)
 		}
 		i := slices.Index(ids, id)
 		if err := json.Unmarshal([]byte(doc), &out[i]); err != nil {
-			return nil, page, fmt.Errorf("sqldb: funded project %d: unable to read its record: %w", id, err)
+			return nil, fmt.Errorf("sqldb: funded project %d: unable to read its record: %w", id, err)
 		}
+		db.selected.putDoc(version, out[i])
 	}
 	if err := rows.Err(); err != nil {
-		return nil, page, translate(err)
+		return nil, translate(err)
 	}
-	return out, page, nil
+	return out, nil
 }
 
 // queryIDs returns the first column of the rows of query, in order.
@@ -219,8 +274,9 @@ func (m *projectMatch) join() {
 
 // projectMatches returns the funded projects whose text matches every
 // term, as callHits reads a query, the terms reaching the database as
-// parameters; every funded project without terms.
-func (db *DB) projectMatches(terms []string, arg func(any) string) projectMatch {
+// parameters (match, their FTS5 query, on SQLite); every funded project
+// without terms.
+func (db *DB) projectMatches(terms []string, match string, arg func(any) string) projectMatch {
 	if terms == nil {
 		return projectMatch{from: "funded_projects f", id: "f.application_id", joined: true,
 			rank: func(string) string { return "0" }}
@@ -237,15 +293,10 @@ func (db *DB) projectMatches(terms []string, arg func(any) string) projectMatch 
 			id: "f.application_id", joined: true, rankColumns: ", f.search AS search, q.q AS q",
 			rank: func(r string) string { return "ts_rank(" + r + ".search, " + r + ".q)" }}
 	}
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-	}
-	quoted[len(quoted)-1] += "*"
 	// FTS5 scores the rows its query returns only, here under the LIMIT;
 	// bm25 is lower for better matches; titles weigh most, then summaries.
 	return projectMatch{from: "funded_project_search", id: "funded_project_search.rowid",
-		conds:       []string{"funded_project_search MATCH " + arg(strings.Join(quoted, " "))},
+		conds:       []string{"funded_project_search MATCH " + arg(match)},
 		rankColumns: ", -bm25(funded_project_search, 10.0, 4.0, 1.0) AS score",
 		rank:        func(r string) string { return r + ".score" }}
 }
@@ -330,6 +381,9 @@ func (db *DB) IndexFundedProjects(ctx context.Context) (int, error) {
 // indexFundedProjects replaces, within tx, the public record of c's funded
 // projects with the main list of d, its final decision published at at.
 func (db *DB) indexFundedProjects(ctx context.Context, tx *sql.Tx, c *coopdec.Call, d *coopdec.Decision, at time.Time) error {
+	if err := bumpProjectVersion(ctx, tx); err != nil {
+		return err
+	}
 	if db.Dialect == SQLite {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM funded_project_search WHERE rowid IN
 			(SELECT application_id FROM funded_projects WHERE call_id = $1)`, c.ID); err != nil {
@@ -374,6 +428,14 @@ func (db *DB) indexFundedProjects(ctx context.Context, tx *sql.Tx, c *coopdec.Ca
 		}
 	}
 	return nil
+}
+
+// bumpProjectVersion raises the version of the public record of funded
+// projects within tx, the transaction that changes the record: every
+// server then stops using the searches it keeps (projectCache).
+func bumpProjectVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE funded_project_version SET version = version + 1`)
+	return err
 }
 
 func (db *DB) insertFundedProject(ctx context.Context, tx *sql.Tx, p *coopdec.PublicProject) error {

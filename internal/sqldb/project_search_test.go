@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -199,14 +200,55 @@ func BenchmarkSearchProjects(b *testing.B) {
 	if db.Dialect != SQLite {
 		b.Skip("the benchmark measures the embedded database")
 	}
-	// The records alone: the search reads no call, application or decision,
-	// so the writer skips the references to them while filling.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-		b.Fatal(err)
-	}
 	n := 5000
 	if v, err := strconv.Atoi(os.Getenv("COOPDEC_BENCH_PROJECTS")); err == nil && v > 0 {
 		n = v // COOPDEC_BENCH_PROJECTS=50000: the growth of the cost with the matches
+	}
+	fillBenchProjects(b, db, n)
+	for _, tc := range []struct {
+		name string
+		f    ProjectFilter
+		page int
+	}{
+		{"common word", ProjectFilter{Query: "développement"}, 1}, // in every document
+		{"common word page 3", ProjectFilter{Query: "développement"}, 3},
+		{"word in one in sixteen", ProjectFilter{Query: "assainissement"}, 1},
+		{"word being typed", ProjectFilter{Query: "cooperation sant"}, 1},
+		{"rare word", ProjectFilter{Query: "réf 3131"}, 1},
+		{"newest first", ProjectFilter{}, 1},
+		{"newest first page 3", ProjectFilter{}, 3},
+		{"country", ProjectFilter{Country: "SN"}, 1},
+		{"query and filters", ProjectFilter{Query: "eau", Themes: []string{"water"}, Year: 2024}, 1},
+		{"région and programme", ProjectFilter{RegionCode: "84", ProgrammeID: 2}, 2},
+	} {
+		// Searched afresh, as after a publication; then as kept.
+		b.Run(tc.name+"/fresh", func(b *testing.B) {
+			for b.Loop() {
+				db.selected.projects = projectCache{}
+				if _, _, err := db.SearchProjects(ctx, tc.f, coopdec.NewPage(tc.page, 20)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/kept", func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := db.SearchProjects(ctx, tc.f, coopdec.NewPage(tc.page, 20)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// fillBenchProjects stores n funded projects for the benchmarks: sixteen
+// words spread over titles and summaries, eight countries, five themes.
+func fillBenchProjects(tb testing.TB, db *DB, n int) {
+	tb.Helper()
+	ctx := tb.Context()
+	// The records alone: the search reads no call, application or decision,
+	// so the writer skips the references to them while filling.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		tb.Fatal(err)
 	}
 	words := []string{"eau", "assainissement", "mobilité", "formation", "santé", "agriculture", "culture", "patrimoine",
 		"énergie", "déchets", "tourisme", "jeunesse", "numérique", "gouvernance", "urbanisme", "climat"}
@@ -231,34 +273,10 @@ func BenchmarkSearchProjects(b *testing.B) {
 		return nil
 	})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
-		b.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name string
-		f    ProjectFilter
-		page int
-	}{
-		{"common word", ProjectFilter{Query: "développement"}, 1}, // in every document
-		{"common word page 3", ProjectFilter{Query: "développement"}, 3},
-		{"word in one in sixteen", ProjectFilter{Query: "assainissement"}, 1},
-		{"word being typed", ProjectFilter{Query: "cooperation sant"}, 1},
-		{"rare word", ProjectFilter{Query: "réf 3131"}, 1},
-		{"newest first", ProjectFilter{}, 1},
-		{"newest first page 3", ProjectFilter{}, 3},
-		{"country", ProjectFilter{Country: "SN"}, 1},
-		{"query and filters", ProjectFilter{Query: "eau", Themes: []string{"water"}, Year: 2024}, 1},
-		{"région and programme", ProjectFilter{RegionCode: "84", ProgrammeID: 2}, 2},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			for b.Loop() {
-				if _, _, err := db.SearchProjects(ctx, tc.f, coopdec.NewPage(tc.page, 20)); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		tb.Fatal(err)
 	}
 }
 
@@ -353,5 +371,93 @@ func TestSearchProjectsRanksTheRecentMatches(t *testing.T) {
 	ids, _ = searchIDs(t, db, ProjectFilter{Query: "hydraulique", Sort: SortDecided}, coopdec.NewPage(1, 3))
 	if !slices.Equal(ids, []int64{n, n - 1, n - 2}) {
 		t.Errorf("sorted by decision: got %v; want the highest IDs (same date)", ids)
+	}
+}
+
+// TestSearchProjectsFollowsTheRecord checks that the searches a server
+// keeps end with the version of the record: a search made before the
+// record catches up finds the projects after.
+func TestSearchProjectsFollowsTheRecord(t *testing.T) {
+	t.Parallel()
+	e := newDecisionEnv(t)
+	ctx := t.Context()
+	d, ids := e.projectDecision(t, 0, "Coopération portuaire")
+	e.finalise(t, d)
+	f := ProjectFilter{Query: "portuaire"}
+	if got, p := searchIDs(t, e.db, f, coopdec.NewPage(1, 20)); !slices.Equal(got, ids) || p.Total != 1 {
+		t.Fatalf("published: got %v (total %d); want %v", got, p.Total, ids)
+	}
+	// As a database decided before the record existed: emptied behind the
+	// storage code's back, which leaves the version as it was, so this
+	// server forgets what it keeps.
+	for _, q := range []string{`DELETE FROM funded_project_calls`, `DELETE FROM funded_projects`} {
+		if _, err := e.db.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e.db.Dialect == SQLite {
+		if _, err := e.db.write.ExecContext(ctx, `DELETE FROM funded_project_search`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.db.selected.projects = projectCache{}
+	if got, p := searchIDs(t, e.db, f, coopdec.NewPage(1, 20)); len(got) != 0 || p.Total != 0 {
+		t.Fatalf("emptied: got %v (total %d); want none", got, p.Total)
+	}
+	if n, err := e.db.IndexFundedProjects(ctx); err != nil || n != 1 {
+		t.Fatalf("IndexFundedProjects: got %d, %v; want 1 call", n, err)
+	}
+	if got, p := searchIDs(t, e.db, f, coopdec.NewPage(1, 20)); !slices.Equal(got, ids) || p.Total != 1 {
+		t.Fatalf("indexed again: got %v (total %d); want %v", got, p.Total, ids)
+	}
+}
+
+// TestSearchProjectsWholeWord checks that the last word of a query is
+// matched as a whole word only when no indexed word extends it, with the
+// same results either way.
+func TestSearchProjectsWholeWord(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	ctx := t.Context()
+	if db.Dialect != SQLite {
+		t.Skip("PostgreSQL matches prefixes through its own index")
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		t.Fatal(err)
+	}
+	titles := []string{"Assainissement urbain", "Assainissements ruraux", "Réseau hydraulique", "Hydraulique villageoise"}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for i, title := range titles {
+			p := coopdec.PublicProject{ApplicationID: int64(i + 1), CallID: 1, DecisionID: 1, ProgrammeID: 1, RegionCode: "84",
+				Texts: map[string]coopdec.ProjectText{"fr": {Title: title}}, DecidedAt: t0, Year: 2025}
+			if err := db.insertFundedProject(ctx, tx, &p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		terms []string
+		match string
+		ids   []int64
+	}{
+		{[]string{"hydraulique"}, `"hydraulique"`, []int64{4, 3}},
+		{[]string{"reseau", "hydraulique"}, `"reseau" "hydraulique"`, []int64{3}},
+		{[]string{"hydrau"}, `"hydrau"*`, []int64{4, 3}},
+		{[]string{"assainissement"}, `"assainissement"*`, []int64{2, 1}},
+		{[]string{"rural"}, `"rural"`, nil}, // "ruraux" does not start with it
+		{[]string{"ruraux"}, `"ruraux"`, []int64{2}},
+	} {
+		match, err := db.ftsMatch(ctx, "funded_project_search_terms", tc.terms)
+		if err != nil || match != tc.match {
+			t.Errorf("ftsMatch(%q): got %q, %v; want %q", tc.terms, match, err, tc.match)
+		}
+		got, _ := searchIDs(t, db, ProjectFilter{Query: strings.Join(tc.terms, " "), Sort: SortDecided}, coopdec.NewPage(1, 20))
+		if !slices.Equal(got, tc.ids) && (len(got) != 0 || tc.ids != nil) {
+			t.Errorf("SearchProjects(%q): got %v; want %v", tc.terms, got, tc.ids)
+		}
 	}
 }

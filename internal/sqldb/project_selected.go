@@ -27,10 +27,109 @@ const selectedCacheMax = 512
 // selectedCache keeps, by decision, the public records of the projects it
 // funds and their receipt numbers. Both are fixed once the decision is
 // published (a later decision is another key), so every server may keep
-// its own copy without telling the others.
+// its own copy without telling the others. It holds the searches of funded
+// projects too (projectCache).
 type selectedCache struct {
 	mu sync.Mutex
 	m  map[int64]map[int64]SelectedProject
+	// projects keeps the searches of funded projects.
+	projects projectCache
+}
+
+// projectCacheMax bounds the searches, and apart the records, that
+// projectCache keeps: a few megabytes.
+const projectCacheMax = 4096
+
+// projectCache keeps, for the latest version of the public record of
+// funded projects that it saw, the pages of recent searches (their IDs and
+// total) and the records they showed. A search of a common word reads
+// every match, for results that only the publication of a decision
+// changes, which raises the version in the database (bumpProjectVersion):
+// every server then sees it on its next search.
+type projectCache struct {
+	mu      sync.Mutex
+	version int64
+	pages   map[string]projectPage
+	docs    map[int64]coopdec.PublicProject
+}
+
+type projectPage struct {
+	ids   []int64
+	total int
+}
+
+// at readies c for a write at version, and reports whether it may take it:
+// a newer version empties c, an older one is not kept.
+func (c *projectCache) at(version int64) bool {
+	if version < c.version {
+		return false
+	}
+	if version > c.version || c.pages == nil {
+		c.version, c.pages, c.docs = version, map[string]projectPage{}, map[int64]coopdec.PublicProject{}
+	}
+	return true
+}
+
+// page returns the IDs of the page of the search key at version, and sets
+// *total to its total.
+func (c *selectedCache) page(version int64, key string, total *int) ([]int64, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.projects.mu.Lock()
+	defer c.projects.mu.Unlock()
+	if c.projects.version != version {
+		return nil, false
+	}
+	p, ok := c.projects.pages[key]
+	if ok {
+		*total = p.total
+	}
+	return p.ids, ok
+}
+
+func (c *selectedCache) putPage(version int64, key string, ids []int64, total int) {
+	if c == nil {
+		return
+	}
+	c.projects.mu.Lock()
+	defer c.projects.mu.Unlock()
+	if !c.projects.at(version) {
+		return
+	}
+	if len(c.projects.pages) >= projectCacheMax {
+		c.projects.pages = map[string]projectPage{}
+	}
+	c.projects.pages[key] = projectPage{ids: ids, total: total}
+}
+
+// doc returns the record of the funded project id at version.
+func (c *selectedCache) doc(version, id int64) (coopdec.PublicProject, bool) {
+	if c == nil {
+		return coopdec.PublicProject{}, false
+	}
+	c.projects.mu.Lock()
+	defer c.projects.mu.Unlock()
+	if c.projects.version != version {
+		return coopdec.PublicProject{}, false
+	}
+	p, ok := c.projects.docs[id]
+	return p, ok
+}
+
+func (c *selectedCache) putDoc(version int64, p coopdec.PublicProject) {
+	if c == nil {
+		return
+	}
+	c.projects.mu.Lock()
+	defer c.projects.mu.Unlock()
+	if !c.projects.at(version) {
+		return
+	}
+	if len(c.projects.docs) >= projectCacheMax {
+		c.projects.docs = map[int64]coopdec.PublicProject{}
+	}
+	c.projects.docs[p.ApplicationID] = p
 }
 
 func (c *selectedCache) get(decisionID int64) (map[int64]SelectedProject, bool) {
