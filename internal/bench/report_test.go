@@ -55,8 +55,19 @@ func TestCheckTargets(t *testing.T) {
 		}
 	}
 
-	// One corrupt submission, one error that is not lateness, memory over.
+	// Killed: the errors while the server was down are reported apart.
 	s := r.Scenario(ScenarioSurge).SurgeResult
+	s.Killed, s.DowntimeErrors = true, 40
+	if g := target(t, CheckTargets(r), ScenarioSurge, "no errors"); !g.Pass || !strings.Contains(g.Measured, "+40 while down") {
+		t.Errorf("killed surge with errors only while down: got %+v; want a pass naming them", g)
+	}
+	s.OtherErrors = 1
+	if g := target(t, CheckTargets(r), ScenarioSurge, "no errors"); g.Pass {
+		t.Errorf("killed surge with an error while up: got %+v; want FAIL", g)
+	}
+	s.Killed, s.DowntimeErrors, s.OtherErrors = false, 0, 0
+
+	// One corrupt submission, one error that is not lateness, memory over.
 	s.Verified, s.Corrupt, s.OtherErrors = 9999, []string{"application 7: receipt X, acknowledged as Y"}, 1
 	r.Scenario(ScenarioSearch).Server.PeakRSSBytes = 201e6
 	r.Scenario(ScenarioSearch).Limit = nil
