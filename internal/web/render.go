@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -177,15 +178,32 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, v); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.Execute(buf, v); err != nil {
 		s.log.Error("template", "name", name, "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// renderBuffers keeps the buffers pages are rendered into: a page is tens
+// of kilobytes, grown by copies each time from an empty buffer.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// renderBufferMax is the largest buffer kept for reuse: a rare huge page
+// does not stay in memory.
+const renderBufferMax = 256 << 10
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > renderBufferMax {
+		return
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // statusOf maps a domain error code to an HTTP status.
