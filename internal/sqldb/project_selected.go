@@ -36,9 +36,15 @@ type selectedCache struct {
 	projects projectCache
 }
 
-// projectCacheMax bounds the searches, and apart the records, that
-// projectCache keeps: a few megabytes.
-const projectCacheMax = 4096
+// projectCachePages and projectCacheDocs bound the searches, and apart
+// the records, that projectCache keeps: a few megabytes, most of them the
+// records. The searches kept are the most frequent ones (the first page of
+// a common word, of a country), not every search ever made: once full, the
+// cache starts afresh.
+const (
+	projectCachePages = 512
+	projectCacheDocs  = 2048
+)
 
 // projectCache keeps, for the latest version of the public record of
 // funded projects that it saw, the pages of recent searches (their IDs and
@@ -97,7 +103,7 @@ func (c *selectedCache) putPage(version int64, key string, ids []int64, total in
 	if !c.projects.at(version) {
 		return
 	}
-	if len(c.projects.pages) >= projectCacheMax {
+	if len(c.projects.pages) >= projectCachePages {
 		c.projects.pages = map[string]projectPage{}
 	}
 	c.projects.pages[key] = projectPage{ids: ids, total: total}
@@ -126,7 +132,7 @@ func (c *selectedCache) putDoc(version int64, p coopdec.PublicProject) {
 	if !c.projects.at(version) {
 		return
 	}
-	if len(c.projects.docs) >= projectCacheMax {
+	if len(c.projects.docs) >= projectCacheDocs {
 		c.projects.docs = map[int64]coopdec.PublicProject{}
 	}
 	c.projects.docs[p.ApplicationID] = p

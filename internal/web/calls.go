@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/collate"
@@ -48,10 +49,35 @@ func placeNames(lang string, codes []string, spell bool) []string {
 		}
 		names = append(names, coopdec.Country{Code: c}.Name(lang))
 	}
-	col := collate.New(language.Make(lang))
+	if len(names) < 2 {
+		return names
+	}
+	col := collators.get(lang)
+	defer collators.put(lang, col)
 	slices.SortFunc(names, func(a, b string) int { return col.CompareString(a, b) })
 	return slices.Compact(names)
 }
+
+// collators keeps collators by language for placeNames: making one costs
+// more than naming a dozen countries, and one may not sort for two
+// requests at once.
+var collators collatorPool
+
+type collatorPool struct{ m sync.Map } // language → *sync.Pool of *collate.Collator
+
+func (p *collatorPool) pool(lang string) *sync.Pool {
+	if v, ok := p.m.Load(lang); ok {
+		return v.(*sync.Pool)
+	}
+	v, _ := p.m.LoadOrStore(lang, &sync.Pool{New: func() any { return collate.New(language.Make(lang)) }})
+	return v.(*sync.Pool)
+}
+
+func (p *collatorPool) get(lang string) *collate.Collator {
+	return p.pool(lang).Get().(*collate.Collator)
+}
+
+func (p *collatorPool) put(lang string, c *collate.Collator) { p.pool(lang).Put(c) }
 
 // timeLeft says how long until the deadline, in lang: "encore 12 jours",
 // "clos" once passed; empty without a deadline.
@@ -101,7 +127,15 @@ type callRow struct {
 	Left      string
 	Themes    []string
 	Countries string
+	// What the search page prints, written once here rather than by
+	// template calls on every row.
+	StatusName   string
+	DeadlineText string
+	ThemeNames   string
 }
+
+// callRowLabels are the labels every row of the search repeats.
+type callRowLabels struct{ Fallback, Deadline, Countries, Themes string }
 
 // callSearchData is what the search page shows.
 type callSearchData struct {
@@ -116,6 +150,7 @@ type callSearchData struct {
 	Organisations []coopdec.Organisation
 	Statuses      []string
 	Sorts         []string
+	Labels        callRowLabels
 }
 
 // Has reports whether the search asks for value in the repeatable name.
@@ -214,8 +249,15 @@ func (s *Server) callSearchPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		row.Countries = s.countriesSummary(lang, c.Rules.Countries)
+		row.StatusName = s.cat.T(lang, "callpages.status."+string(row.Status))
+		if row.Deadline.ISO != "" {
+			row.DeadlineText = s.cat.T(lang, "callpages.time.paris", row.Deadline.Paris)
+		}
+		row.ThemeNames = strings.Join(row.Themes, ", ")
 		d.Rows = append(d.Rows, row)
 	}
+	d.Labels = callRowLabels{Fallback: s.cat.T(lang, "callpages.fallback.short"), Deadline: s.cat.T(lang, "callpages.date.deadline"),
+		Countries: s.cat.T(lang, "callpages.field.countries"), Themes: s.cat.T(lang, "callpages.field.themes")}
 	d.Pager, d.Valid = newPager(r, page), true
 	s.render(w, r, http.StatusOK, "call_search", v)
 }

@@ -120,11 +120,25 @@ func newFundedProjectRow(p *coopdec.PublicProject, lang string) fundedProjectRow
 	return row
 }
 
+// projectRowLabels are the labels every row of the search repeats,
+// written once rather than by template calls on every row.
+type projectRowLabels struct{ Year, Countries, Partners, Themes, Granted string }
+
+// projectSearchRow is a funded project as the search lists it: the row,
+// with its lists written out.
+type projectSearchRow struct {
+	fundedProjectRow
+	CountryNames string
+	PartnerNames string
+	ThemeNames   string
+}
+
 // projectSearchData is what the search page shows.
 type projectSearchData struct {
 	callRef
 	form       url.Values
-	Rows       []fundedProjectRow
+	Labels     projectRowLabels
+	Rows       []projectSearchRow
 	Pager      *pager
 	Valid      bool
 	Themes     []coopdec.Theme
@@ -172,8 +186,19 @@ func (s *Server) projectSearchPage(w http.ResponseWriter, r *http.Request) {
 		var list []coopdec.PublicProject
 		if list, page, err = s.db.SearchProjects(ctx, f, page); err == nil {
 			for i := range list {
-				d.Rows = append(d.Rows, newFundedProjectRow(&list[i], lang))
+				row := projectSearchRow{fundedProjectRow: newFundedProjectRow(&list[i], lang)}
+				row.CountryNames = strings.Join(row.Countries, ", ")
+				partners := make([]string, len(row.Partners))
+				for j, p := range row.Partners {
+					partners[j] = p.Name + " (" + p.Country + ")"
+				}
+				row.PartnerNames = strings.Join(partners, " ; ")
+				row.ThemeNames = strings.Join(row.Themes, ", ")
+				d.Rows = append(d.Rows, row)
 			}
+			d.Labels = projectRowLabels{Year: s.cat.T(lang, "project.field.year"), Countries: s.cat.T(lang, "project.field.countries"),
+				Partners: s.cat.T(lang, "project.field.partners"), Themes: s.cat.T(lang, "project.field.themes"),
+				Granted: s.cat.T(lang, "project.field.granted")}
 			if f.Country != "" {
 				q.Set("country", f.Country) // so that the select shows it
 			}
