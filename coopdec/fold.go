@@ -15,6 +15,13 @@ var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "a
 // so that "Saint-Étienne" and "saint etienne" compare equal. Searches store
 // and query folded text, the same way on both databases.
 func Fold(s string) string {
+	if isASCII(s) {
+		return foldASCII(s)
+	}
+	return foldUnicode(s)
+}
+
+func foldUnicode(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -30,4 +37,38 @@ func Fold(s string) string {
 		}
 	}, out)
 	return strings.Join(strings.Fields(out), " ")
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is Fold for text without accents nor ligatures, most of it:
+// the same result without the Unicode normalisation's allocations.
+func foldASCII(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
