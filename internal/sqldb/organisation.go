@@ -131,7 +131,9 @@ func orgQueryConds(query string, arg func(any) string) []string {
 // these kinds whose name matches query as SearchOrganisations reads it
 // (an empty query matches all), and whether more match: what a form
 // offers stays bounded however many organisations are registered, and a
-// search narrows it.
+// search narrows it. Only the organisations' ID, kind, name and country
+// are read: a form's list shows no more, and the application form asks
+// for it on every view.
 func (db *DB) OrganisationChoices(ctx context.Context, kinds []coopdec.OrgKind, query string, limit int) ([]coopdec.Organisation, bool, error) {
 	if len(kinds) == 0 || limit <= 0 {
 		return nil, false, nil
@@ -145,10 +147,22 @@ func (db *DB) OrganisationChoices(ctx context.Context, kinds []coopdec.OrgKind, 
 	// kind || '' keeps the planner off the kind index: these kinds are most
 	// organisations, and walking the name index stops at the first limit.
 	conds := append([]string{"kind || '' IN (" + strings.Join(ps, ", ") + ")"}, orgQueryConds(query, arg)...)
-	list, err := db.queryOrganisations(ctx, "SELECT "+orgColumns+" FROM organisations WHERE "+strings.Join(conds, " AND ")+
+	rows, err := db.read.QueryContext(ctx, "SELECT id, kind, name, country FROM organisations WHERE "+strings.Join(conds, " AND ")+
 		" ORDER BY search, id LIMIT "+arg(limit+1), args...)
 	if err != nil {
-		return nil, false, err
+		return nil, false, translate(err)
+	}
+	defer rows.Close()
+	list := make([]coopdec.Organisation, 0, min(limit+1, 100))
+	for rows.Next() {
+		var o coopdec.Organisation
+		if err := rows.Scan(&o.ID, &o.Kind, &o.Name, &o.Country); err != nil {
+			return nil, false, translate(err)
+		}
+		list = append(list, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, translate(err)
 	}
 	if len(list) > limit {
 		return list[:limit], true, nil

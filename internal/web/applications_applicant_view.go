@@ -52,6 +52,7 @@ type aplPageData struct {
 	mode  aplMode
 	names map[int64]string               // organisations by ID
 	orgs  map[int64]coopdec.Organisation // those named by the application or its form
+	opts  map[string][]aplOption         // the selects' options by list, once drawn
 
 	App       *coopdec.Application
 	Call      *coopdec.Call
@@ -330,21 +331,6 @@ func (d *aplPageData) MoneyRules() []aplRuleRow {
 	}
 	return out
 }
-
-// Kinds lists the kinds of organisation a consortium member may be.
-func (d *aplPageData) Kinds() []coopdec.OrgKind { return aplPartnerKinds }
-
-// Roles lists the roles in a consortium.
-func (d *aplPageData) Roles() []coopdec.PartnerRole { return coopdec.PartnerRoles }
-
-// Categories lists the expense categories.
-func (d *aplPageData) Categories() []coopdec.ExpenseCategory { return coopdec.ExpenseCategories }
-
-// Sources lists the financing sources.
-func (d *aplPageData) Sources() []coopdec.FundingSource { return coopdec.FundingSources }
-
-// InviteLangs lists the languages an invitation may be written in.
-func (d *aplPageData) InviteLangs() []string { return coopdec.Languages }
 
 // aplField is one labelled control as the application_input partial draws
 // it.
@@ -689,9 +675,9 @@ type aplCountryOption struct {
 	html string // <option value="…">…</option>, unselected
 }
 
-// CountryOptions draws the options of the country list named name, every
-// country sorted by name, the form's value selected.
-func (d *aplPageData) CountryOptions(name string) template.HTML {
+// countryOptions draws the options of a country list, every country
+// sorted by name, cur selected.
+func (d *aplPageData) countryOptions(cur string) template.HTML {
 	v, ok := aplCountryOptions.Load(d.lang)
 	if !ok {
 		var list []aplCountryOption
@@ -701,9 +687,10 @@ func (d *aplPageData) CountryOptions(name string) template.HTML {
 		}
 		v, _ = aplCountryOptions.LoadOrStore(d.lang, list)
 	}
-	cur := d.form.Get(name)
+	list := v.([]aplCountryOption)
 	var b strings.Builder
-	for _, o := range v.([]aplCountryOption) {
+	b.Grow(len(list) * 48)
+	for _, o := range list {
 		if o.code == cur {
 			b.WriteString(strings.Replace(o.html, `">`, `" selected>`, 1))
 			continue
