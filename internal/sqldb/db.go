@@ -52,6 +52,9 @@ type DB struct {
 	commits *committer
 	// profiles keeps the matching's expertise profiles between requests.
 	profiles *profileCache
+	// directory keeps the index of the valid labels the directory's
+	// facets read.
+	directory *directoryCache
 	// selected keeps the funded projects' records of published decisions.
 	selected *selectedCache
 }
@@ -59,7 +62,8 @@ type DB struct {
 // Open connects to the database named by dsn: a postgres:// URL, or else a
 // SQLite file path (empty: coopdec.db inside dataDir).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{}}
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
+		directory: &directoryCache{}}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

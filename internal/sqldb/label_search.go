@@ -128,144 +128,62 @@ func (db *DB) indexLabel(ctx context.Context, q querier, a *coopdec.LabelApplica
 // text that folds to nothing (punctuation) does not filter. The listings
 // hold what the directory shows (directoryListings), not whole labels.
 //
-// One statement finds the labels the text and the filters keep once, and
-// from them counts the facets and picks the page's labels; a second reads
-// those.
+// The text is matched and scored by the database's full-text index; the
+// facets are filtered and counted on the index of the valid labels kept
+// in memory (directoryIndex); the page's labels are read last.
 func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, page coopdec.Page) ([]LabelListing, coopdec.Page, coopdec.LabelFacets, error) {
 	page = coopdec.NewPage(page.Page, page.PerPage)
-	var facets coopdec.LabelFacets
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
-
-	with, join, score := "WITH ", "", "0"
-	if terms := searchTerms(q.Text); len(terms) > 0 {
-		hits := db.ftsHits("label_search", "label_id", "search", "4.0, 1.0", terms, arg)
-		with, join, score = "WITH hits AS MATERIALIZED ("+hits+"), ", " JOIN hits h ON h.id = l.id", "h.score"
-	}
-	// m0..m3: whether the label passes the theme, région, language and
-	// country filters, each counted apart for the other facets' counts;
-	// only the filters given are tested.
-	var cols [4]string
-	match := func(i int, kind, want string) {
-		cols[i] = "1"
-		if want != "" {
-			cols[i] = "CASE WHEN EXISTS (SELECT 1 FROM label_facets f WHERE f.label_id = l.id AND f.kind = '" + kind +
-				"' AND f.value = " + arg(want) + ") THEN 1 ELSE 0 END"
-		}
-	}
-	match(0, facetTheme, q.Theme)
-	cols[1] = "1"
-	if q.Region != "" {
-		cols[1] = "CASE WHEN o.region_code = " + arg(q.Region) + " THEN 1 ELSE 0 END"
-	}
-	match(2, facetLanguage, q.Language)
-	match(3, facetCountry, q.Country)
-	// passing returns the condition that the filters but skip's (-1: none)
-	// hold, "1 = 1" when none is given.
-	passing := func(skip int) string {
-		var conds []string
-		for i, c := range cols {
-			if i != skip && c != "1" {
-				conds = append(conds, "m"+itoa(i)+" = 1")
-			}
-		}
-		if len(conds) == 0 {
-			return "1 = 1"
-		}
-		return strings.Join(conds, " AND ")
-	}
-	now := arg(db.now())
-	stmt := with + "base AS MATERIALIZED (SELECT l.id, o.region_code AS region, o.name AS name, " + score + " AS score, " +
-		cols[0] + " AS m0, " + cols[1] + " AS m1, " + cols[2] + " AS m2, " + cols[3] + " AS m3 FROM label_applications l" +
-		" JOIN organisations o ON o.id = l.organisation_id" + join +
-		" WHERE l.state = 'granted' AND l.expires_at > " + now + ") " +
-		"SELECT '' AS kind, '' AS value, count(*) AS n, 0 AS pos FROM base WHERE " + passing(-1) +
-		" UNION ALL SELECT 'region', region, count(*), 0 FROM base WHERE region <> '' AND " + passing(1) + " GROUP BY region"
-	// The facets' counts walk label_facets in the order of its index on
-	// (kind, value), so that grouping needs no sort, and look each label up
-	// among those the other filters keep; kinds kept by the same labels
-	// (all of them without a filter) are counted in one pass.
-	var kinds []string
-	byCond := map[string][]string{}
-	for _, k := range []struct {
-		kind string
-		skip int
-	}{{facetTheme, 0}, {facetLanguage, 2}, {facetCountry, 3}} {
-		c := passing(k.skip)
-		if byCond[c] == nil {
-			kinds = append(kinds, c)
-		}
-		byCond[c] = append(byCond[c], "'"+k.kind+"'")
-	}
-	for _, c := range kinds {
-		stmt += " UNION ALL SELECT f.kind, f.value, count(*), 0 FROM label_facets f WHERE f.kind IN (" + strings.Join(byCond[c], ", ") +
-			") AND +f.label_id IN (SELECT id FROM base WHERE " + c + ") GROUP BY f.kind, f.value"
-	}
-	// The page's labels, chosen on the narrow rows, are read after.
-	stmt += " UNION ALL SELECT 'page', '', id, row_number() OVER (ORDER BY score DESC, name, id) FROM (SELECT id, score, name FROM base WHERE " +
-		passing(-1) + " ORDER BY score DESC, name, id LIMIT " + arg(page.PerPage) + " OFFSET " + arg(page.Offset()) + ") p"
-
-	rows, err := db.read.QueryContext(ctx, stmt, args...)
+	idx, err := db.directoryIndexAt(ctx, db.now())
 	if err != nil {
-		return nil, page, facets, translate(err)
+		return nil, page, coopdec.LabelFacets{}, err
 	}
-	defer rows.Close()
-	var ids []int64 // the page's labels, in its order
-	for rows.Next() {
-		var kind, value string
-		var n, pos int64
-		if err := rows.Scan(&kind, &value, &n, &pos); err != nil {
-			return nil, page, facets, translate(err)
-		}
-		c := coopdec.FacetCount{Value: value, Count: int(n)}
-		switch kind {
-		case "":
-			page.Total = int(n)
-		case facetTheme:
-			facets.Themes = append(facets.Themes, c)
-		case "region":
-			facets.Regions = append(facets.Regions, c)
-		case facetLanguage:
-			facets.Languages = append(facets.Languages, c)
-		case facetCountry:
-			facets.Countries = append(facets.Countries, c)
-		case "page":
-			if int(pos) > len(ids) {
-				ids = slices.Grow(ids, int(pos)-len(ids))[:pos]
-			}
-			ids[pos-1] = n
+	var hits map[int64]float64
+	if terms := searchTerms(q.Text); len(terms) > 0 {
+		if hits, err = db.labelTextHits(ctx, terms); err != nil {
+			return nil, page, coopdec.LabelFacets{}, translate(err)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, page, facets, translate(err)
-	}
-	rows.Close()
-	for _, list := range []*[]coopdec.FacetCount{&facets.Themes, &facets.Regions, &facets.Languages, &facets.Countries} {
-		if *list == nil {
-			*list = []coopdec.FacetCount{}
-		}
-		slices.SortFunc(*list, func(a, b coopdec.FacetCount) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
-	}
+	m := idx.search(q, hits)
+	page.Total = len(m.ids)
+	from := min(page.Offset(), len(m.ids))
+	ids := m.ids[from:min(from+page.PerPage, len(m.ids))]
 	if len(ids) == 0 {
-		return nil, page, facets, nil
+		return nil, page, m.facets, nil
 	}
 	list, err := db.directoryListings(ctx, ids)
 	if err != nil {
-		return nil, page, facets, translate(err)
+		return nil, page, m.facets, translate(err)
 	}
-	// A label revoked between the two reads is left out.
+	// A label revoked since the index was read is left out.
 	out := make([]LabelListing, 0, len(ids))
 	for _, id := range ids {
 		if l, ok := list[id]; ok {
 			out = append(out, l)
 		}
 	}
-	return out, page, facets, nil
+	return out, page, m.facets, nil
+}
+
+// labelTextHits returns the labels whose indexed text matches the terms,
+// with their scores (the higher the better).
+func (db *DB) labelTextHits(ctx context.Context, terms []string) (map[int64]float64, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	rows, err := db.read.QueryContext(ctx, db.ftsHits("label_search", "label_id", "search", "4.0, 1.0", terms, arg), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	hits := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, err
+		}
+		hits[id] = score
+	}
+	return hits, rows.Err()
 }
 
 // directoryListings reads the valid labels ids as the directory shows them: the
