@@ -52,6 +52,8 @@ type DB struct {
 	commits *committer
 	// profiles keeps the matching's expertise profiles between requests.
 	profiles *profileCache
+	// decisions keeps published decisions decoded.
+	decisions *decisionCache
 	// directory keeps the index of the valid labels the directory's
 	// facets read.
 	directory *directoryCache
@@ -63,7 +65,7 @@ type DB struct {
 // SQLite file path (empty: coopdec.db inside dataDir).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
-		directory: &directoryCache{}}
+		directory: &directoryCache{}, decisions: &decisionCache{}}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -179,23 +180,61 @@ func publishedAt(ctx context.Context, q querier, decisionID int64) (time.Time, e
 }
 
 // PublishedDecision returns a call's latest published decision and when it
-// was published; ENOTFOUND while none is.
+// was published; ENOTFOUND while none is. The decision may be shared with
+// other callers (publishedDecisions): it must not be modified.
 func (db *DB) PublishedDecision(ctx context.Context, callID int64) (*coopdec.Decision, time.Time, error) {
 	var id int64
+	var version int
 	var at time.Time
-	err := db.read.QueryRowContext(ctx, `SELECT decision_id, published_at FROM decision_publications WHERE call_id = $1
-		ORDER BY published_at DESC, decision_id DESC LIMIT 1`, callID).Scan(&id, &at)
+	err := db.read.QueryRowContext(ctx, `SELECT p.decision_id, p.published_at, d.version FROM decision_publications p
+		JOIN decisions d ON d.id = p.decision_id WHERE p.call_id = $1
+		ORDER BY p.published_at DESC, p.decision_id DESC LIMIT 1`, callID).Scan(&id, &at, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, time.Time{}, errDecisionNotPublished
 	}
 	if err != nil {
 		return nil, time.Time{}, translate(err)
 	}
+	if d := db.decisions.get(id, version); d != nil {
+		return d, at.UTC(), nil
+	}
 	d, _, err := db.loadDecision(ctx, db.read, id, false)
 	if err != nil {
 		return nil, time.Time{}, translate(err)
 	}
+	db.decisions.put(d)
 	return d, at.UTC(), nil
+}
+
+// decisionCache keeps published decisions decoded, by id and version: a
+// call's page lists its funded projects from its decision, whose ranked
+// list holds every application of the call (thousands of entries to
+// decode on every view). A decision's entries change only with its
+// version, which the lookup reads.
+type decisionCache struct {
+	mu sync.Mutex
+	m  map[int64]*coopdec.Decision
+}
+
+// decisionCacheMax bounds the decisions kept: one per call with results.
+const decisionCacheMax = 256
+
+func (c *decisionCache) get(id int64, version int) *coopdec.Decision {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := c.m[id]; d != nil && d.Version == version {
+		return d
+	}
+	return nil
+}
+
+func (c *decisionCache) put(d *coopdec.Decision) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= decisionCacheMax {
+		c.m = map[int64]*coopdec.Decision{}
+	}
+	c.m[d.ID] = d
 }
 
 // ApplicationResult is an application's place in the latest published

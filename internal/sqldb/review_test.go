@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -51,6 +52,29 @@ func TestDecisionPublishedWhenFinal(t *testing.T) {
 	got, at, err := e.db.PublishedDecision(t.Context(), e.call.ID)
 	if err != nil || got.ID != d.ID || !at.Equal(t0) {
 		t.Fatalf("PublishedDecision: got %v, %v, %v; want decision %d at %v", got, at, err, d.ID, t0)
+	}
+	// Kept decoded, and read again once its version changes.
+	if again, _, err := e.db.PublishedDecision(t.Context(), e.call.ID); err != nil || again.ID != d.ID || len(again.Entries) != len(got.Entries) {
+		t.Fatalf("PublishedDecision again: got %+v, %v", again, err)
+	}
+	fewer, err := json.Marshal(got.Entries[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.write.ExecContext(t.Context(), `UPDATE decisions SET version = version + 1, entries = $1 WHERE id = $2`,
+		string(fewer), d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if changed, _, err := e.db.PublishedDecision(t.Context(), e.call.ID); err != nil || len(changed.Entries) != 1 || changed.Version != got.Version+1 {
+		t.Fatalf("PublishedDecision after a new version: got %+v, %v; want its one entry", changed, err)
+	}
+	all, err := json.Marshal(got.Entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.write.ExecContext(t.Context(), `UPDATE decisions SET version = version + 1, entries = $1 WHERE id = $2`,
+		string(all), d.ID); err != nil {
+		t.Fatal(err)
 	}
 	res, err := e.db.ApplicationResult(t.Context(), rejected.ID)
 	if err != nil || res == nil || res.Entry.List != coopdec.ListRejected || res.DecisionID != d.ID {
