@@ -673,18 +673,24 @@ func scanCall(sc interface{ Scan(...any) error }, c *coopdec.Call, extra ...any)
 	return nil
 }
 
-// loadCallChildren fills the texts, co-managers, funders and themes of
-// calls with one query per table, whatever their number.
-func loadCallChildren(ctx context.Context, q querier, calls []*coopdec.Call) error {
-	if len(calls) == 0 {
-		return nil
-	}
+// indexCalls returns calls by id, and their ids in order.
+func indexCalls(calls []*coopdec.Call) (map[int64]*coopdec.Call, []int64) {
 	byID := make(map[int64]*coopdec.Call, len(calls))
 	ids := make([]int64, 0, len(calls))
 	for _, c := range calls {
 		byID[c.ID] = c
 		ids = append(ids, c.ID)
 	}
+	return byID, ids
+}
+
+// loadCallChildren fills the texts, co-managers, funders and themes of
+// calls with one query per table, whatever their number.
+func loadCallChildren(ctx context.Context, q querier, calls []*coopdec.Call) error {
+	if len(calls) == 0 {
+		return nil
+	}
+	byID, ids := indexCalls(calls)
 	in := `(` + placeholders(1, len(ids)) + `)`
 	args := anys(ids)
 	each := func(query string, scan func(rows *sql.Rows) error) error {

@@ -218,12 +218,7 @@ func loadCallListChildren(ctx context.Context, q querier, calls []*coopdec.Call)
 	if len(calls) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*coopdec.Call, len(calls))
-	ids := make([]int64, 0, len(calls))
-	for _, c := range calls {
-		byID[c.ID] = c
-		ids = append(ids, c.ID)
-	}
+	byID, ids := indexCalls(calls)
 	in := `(` + placeholders(1, len(ids)) + `)`
 	rows, err := q.QueryContext(ctx, `SELECT 1, call_id, lang, title, summary FROM call_texts WHERE call_id IN `+in+`
 		UNION ALL SELECT 2, c.id,

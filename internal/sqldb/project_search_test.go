@@ -160,16 +160,7 @@ func TestIndexFundedProjectsCatchesUp(t *testing.T) {
 		t.Fatalf("IndexFundedProjects when in step: got %d, %v; want 0", n, err)
 	}
 	// As a database decided before the record existed.
-	for _, q := range []string{`DELETE FROM funded_project_calls`, `DELETE FROM funded_projects`} {
-		if _, err := e.db.write.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e.db.Dialect == SQLite {
-		if _, err := e.db.write.ExecContext(ctx, `DELETE FROM funded_project_search`); err != nil {
-			t.Fatal(err)
-		}
-	}
+	emptyFundedRecord(t, e.db)
 	if got, _ := searchIDs(t, e.db, ProjectFilter{Query: "hospitaliere"}, coopdec.NewPage(1, 20)); len(got) != 0 {
 		t.Fatalf("after emptying: got %v; want none", got)
 	}
@@ -390,16 +381,7 @@ func TestSearchProjectsFollowsTheRecord(t *testing.T) {
 	// As a database decided before the record existed: emptied behind the
 	// storage code's back, which leaves the version as it was, so this
 	// server forgets what it keeps.
-	for _, q := range []string{`DELETE FROM funded_project_calls`, `DELETE FROM funded_projects`} {
-		if _, err := e.db.write.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e.db.Dialect == SQLite {
-		if _, err := e.db.write.ExecContext(ctx, `DELETE FROM funded_project_search`); err != nil {
-			t.Fatal(err)
-		}
-	}
+	emptyFundedRecord(t, e.db)
 	e.db.selected.projects = projectCache{}
 	if got, p := searchIDs(t, e.db, f, coopdec.NewPage(1, 20)); len(got) != 0 || p.Total != 0 {
 		t.Fatalf("emptied: got %v (total %d); want none", got, p.Total)
@@ -458,6 +440,22 @@ func TestSearchProjectsWholeWord(t *testing.T) {
 		got, _ := searchIDs(t, db, ProjectFilter{Query: strings.Join(tc.terms, " "), Sort: SortDecided}, coopdec.NewPage(1, 20))
 		if !slices.Equal(got, tc.ids) && (len(got) != 0 || tc.ids != nil) {
 			t.Errorf("SearchProjects(%q): got %v; want %v", tc.terms, got, tc.ids)
+		}
+	}
+}
+
+// emptyFundedRecord deletes the public record of funded projects behind
+// the storage code's back, as a database decided before it existed.
+func emptyFundedRecord(t *testing.T, db *DB) {
+	t.Helper()
+	for _, q := range []string{`DELETE FROM funded_project_calls`, `DELETE FROM funded_projects`} {
+		if _, err := db.write.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if db.Dialect == SQLite {
+		if _, err := db.write.ExecContext(t.Context(), `DELETE FROM funded_project_search`); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -103,10 +103,7 @@ func (c *selectedCache) putPage(version int64, key string, ids []int64, total in
 	if !c.projects.at(version) {
 		return
 	}
-	if len(c.projects.pages) >= projectCachePages {
-		c.projects.pages = map[string]projectPage{}
-	}
-	c.projects.pages[key] = projectPage{ids: ids, total: total}
+	putBounded(&c.projects.pages, key, projectPage{ids: ids, total: total}, projectCachePages)
 }
 
 // doc returns the record of the funded project id at version.
@@ -132,10 +129,7 @@ func (c *selectedCache) putDoc(version int64, p coopdec.PublicProject) {
 	if !c.projects.at(version) {
 		return
 	}
-	if len(c.projects.docs) >= projectCacheDocs {
-		c.projects.docs = map[int64]coopdec.PublicProject{}
-	}
-	c.projects.docs[p.ApplicationID] = p
+	putBounded(&c.projects.docs, p.ApplicationID, p, projectCacheDocs)
 }
 
 func (c *selectedCache) get(decisionID int64) (map[int64]SelectedProject, bool) {
@@ -241,4 +235,12 @@ func (db *DB) selectedRecords(ctx context.Context, callID, decisionID int64) (ma
 		out[p.ApplicationID] = p
 	}
 	return out, translate(rows.Err())
+}
+
+// putBounded sets m[k] = v, starting m afresh once it holds max entries.
+func putBounded[K comparable, V any](m *map[K]V, k K, v V, max int) {
+	if *m == nil || len(*m) >= max {
+		*m = map[K]V{}
+	}
+	(*m)[k] = v
 }

@@ -231,10 +231,7 @@ func (c *decisionCache) get(id int64, version int) *coopdec.Decision {
 func (c *decisionCache) put(d *coopdec.Decision) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= decisionCacheMax {
-		c.m = map[int64]*coopdec.Decision{}
-	}
-	c.m[d.ID] = d
+	putBounded(&c.m, d.ID, d, decisionCacheMax)
 }
 
 // ApplicationResult is an application's place in the latest published
