@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -36,6 +37,10 @@ type committer struct {
 	done  chan struct{}
 	// batches counts the batches run, committed or not.
 	batches atomic.Int64
+	// mu guards closed: once closed, run refuses new transactions, as a
+	// closed database would.
+	mu     sync.RWMutex
+	closed bool
 }
 
 type commitReq struct {
@@ -57,7 +62,12 @@ func newCommitter(write *sql.DB) *committer {
 
 // close stops the committer once the transactions queued are done.
 func (c *committer) close() {
-	close(c.reqs)
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.reqs)
+	}
+	c.mu.Unlock()
 	<-c.done
 }
 
@@ -70,11 +80,18 @@ func (c *committer) run(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	req := &commitReq{ctx: ctx, fn: fn, result: make(chan commitResult, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return sql.ErrConnDone
+	}
 	select {
 	case c.reqs <- req:
 	case <-ctx.Done():
+		c.mu.RUnlock()
 		return ctx.Err()
 	}
+	c.mu.RUnlock()
 	res := <-req.result
 	if res.panicked != nil {
 		panic(res.panicked)

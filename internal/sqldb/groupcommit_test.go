@@ -173,3 +173,19 @@ func TestGroupCommitBatchesQueuedTransactions(t *testing.T) {
 		t.Errorf("%d commits for the first transaction and %d queued ones; want 2", b, n)
 	}
 }
+
+// Once the database is closed, a write is refused, not a panic.
+func TestGroupCommitAfterClose(t *testing.T) {
+	t.Parallel()
+	db, cleanup, err := OpenTemp(context.Background(), "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	db.commits.close()
+	err = db.tx(t.Context(), func(tx *sql.Tx) error { return insertOutbox(t.Context(), tx, "closed@example.test", "x") })
+	if !errors.Is(err, sql.ErrConnDone) {
+		t.Fatalf("write after close: got %v; want sql.ErrConnDone", err)
+	}
+	db.commits.close() // twice is harmless, as Close is
+}
