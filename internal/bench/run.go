@@ -224,6 +224,12 @@ func prepare(ctx context.Context, o *Options) (*sqldb.DB, *Manifest, error) {
 		return nil, nil, err
 	}
 	o.logf("dataset generated in %s", time.Since(start).Round(time.Millisecond))
+	// As after any bulk load, the planner's statistics are brought up to
+	// date now rather than whenever the database's maintenance comes round.
+	if err := db.Analyze(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	if err := WriteManifest(o.Manifest, m); err != nil {
 		db.Close()
 		return nil, nil, err

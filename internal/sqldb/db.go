@@ -227,6 +227,19 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
+// Analyze brings the planner's knowledge of the data up to date after a
+// bulk load: on PostgreSQL, VACUUM ANALYZE (statistics, and the visibility
+// map that index-only scans need), as autovacuum would later, if it runs;
+// on SQLite nothing, whose queries are written for its planner without
+// statistics.
+func (db *DB) Analyze(ctx context.Context) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `VACUUM (ANALYZE)`)
+	return translate(err)
+}
+
 // exec runs one write statement on its own, as a transaction (on SQLite,
 // one of a group commit's).
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

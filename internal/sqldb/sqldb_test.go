@@ -49,3 +49,22 @@ func TestMigrateReachesLatest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Analyze runs on both databases, and leaves the data as it was.
+func TestAnalyze(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	before, err := db.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Analyze(t.Context()); err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	if err := db.Ping(t.Context()); err != nil {
+		t.Fatalf("after Analyze: %v", err)
+	}
+	if after, err := db.LatestVersion(); err != nil || after != before {
+		t.Fatalf("after Analyze: version %d, %v; want %d", after, err, before)
+	}
+}
