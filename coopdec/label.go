@@ -609,33 +609,61 @@ type LabelFacets struct {
 // and the facets' counts.
 func SearchLabels(items []LabelSearchItem, q LabelQuery) ([]int, LabelFacets) {
 	words := strings.Fields(Fold(q.Text))
-	textOK := make([]bool, len(items))
+	var kept []int // the items the text keeps
+	var values []LabelFacetValues
 	for i, it := range items {
 		text := LabelSearchText(it.Label)
-		textOK[i] = true
+		ok := true
 		for _, w := range words {
 			if !strings.Contains(text, " "+w) {
-				textOK[i] = false
+				ok = false
 				break
 			}
 		}
+		if ok {
+			kept = append(kept, i)
+			values = append(values, LabelFacetValues{Themes: it.Label.Competencies.Themes, Region: it.Region,
+				Languages: it.Label.Conditions.Languages, Countries: it.Label.Countries()})
+		}
 	}
+	idx, facets := FilterLabelFacets(values, q)
+	out := make([]int, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, kept[i])
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, facets
+}
+
+// LabelFacetValues are a label's values under each facet of the directory.
+type LabelFacetValues struct {
+	Themes    []string
+	Region    string
+	Languages []string
+	Countries []string
+}
+
+// FilterLabelFacets returns the indexes of the items whose facets pass q's
+// (q's text is not read: the items are those the text keeps), in their
+// order, and the facets' counts: for each facet, how many items each value
+// keeps given the other facets, most first.
+func FilterLabelFacets(items []LabelFacetValues, q LabelQuery) ([]int, LabelFacets) {
 	type facet struct {
 		want   string
-		values func(it LabelSearchItem) []string
+		values func(it *LabelFacetValues) []string
 		counts map[string]int
 	}
 	facets := []*facet{
-		{q.Theme, func(it LabelSearchItem) []string { return it.Label.Competencies.Themes }, map[string]int{}},
-		{q.Region, func(it LabelSearchItem) []string { return []string{it.Region} }, map[string]int{}},
-		{q.Language, func(it LabelSearchItem) []string { return it.Label.Conditions.Languages }, map[string]int{}},
-		{q.Country, func(it LabelSearchItem) []string { return it.Label.Countries() }, map[string]int{}},
+		{q.Theme, func(it *LabelFacetValues) []string { return it.Themes }, map[string]int{}},
+		{q.Region, func(it *LabelFacetValues) []string { return []string{it.Region} }, map[string]int{}},
+		{q.Language, func(it *LabelFacetValues) []string { return it.Languages }, map[string]int{}},
+		{q.Country, func(it *LabelFacetValues) []string { return it.Countries }, map[string]int{}},
 	}
 	var out []int
-	for i, it := range items {
-		if !textOK[i] {
-			continue
-		}
+	for i := range items {
+		it := &items[i]
 		misses := 0
 		missed := -1
 		for j, f := range facets {

@@ -278,3 +278,31 @@ func TestSearchLabels(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterLabelFacets(t *testing.T) {
+	items := []LabelFacetValues{
+		{Themes: []string{"water"}, Region: "84", Languages: []string{"fr", "en"}, Countries: []string{"ML"}},
+		{Themes: []string{"education"}, Region: "93", Languages: []string{"fr"}, Countries: []string{"SN"}},
+		{Themes: []string{"water", "education"}, Region: "", Languages: []string{"es"}, Countries: []string{"SN"}},
+	}
+	tests := []struct {
+		name    string
+		q       LabelQuery
+		want    []int
+		themes  []FacetCount
+		regions []FacetCount
+	}{
+		{"none", LabelQuery{}, []int{0, 1, 2}, []FacetCount{{"education", 2}, {"water", 2}}, []FacetCount{{"84", 1}, {"93", 1}}},
+		{"theme keeps its own counts", LabelQuery{Theme: "water"}, []int{0, 2}, []FacetCount{{"education", 2}, {"water", 2}}, []FacetCount{{"84", 1}}},
+		{"two facets", LabelQuery{Theme: "education", Country: "SN"}, []int{1, 2}, []FacetCount{{"education", 2}, {"water", 1}}, []FacetCount{{"93", 1}}},
+		{"nothing", LabelQuery{Language: "pt"}, nil, []FacetCount{}, []FacetCount{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, f := FilterLabelFacets(items, tt.q)
+			if !slices.Equal(got, tt.want) || !slices.Equal(f.Themes, tt.themes) || !slices.Equal(f.Regions, tt.regions) {
+				t.Errorf("got %v, themes %v, regions %v; want %v, %v, %v", got, f.Themes, f.Regions, tt.want, tt.themes, tt.regions)
+			}
+		})
+	}
+}

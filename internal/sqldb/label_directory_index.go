@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,16 +22,8 @@ import (
 // each search, so that several processes stay right), when a label it
 // holds expires, or when the clock is set back before it was built.
 type directoryIndex struct {
-	entries []directoryEntry // in the database's order of authority names, then ids
-}
-
-type directoryEntry struct {
-	id        int64
-	rank      int // position in the order of names
-	region    string
-	themes    []string
-	languages []string
-	countries []string
+	ids    []int64                    // in the database's order of authority names, then ids
+	values []coopdec.LabelFacetValues // of ids[i]
 }
 
 type directoryCache struct {
@@ -78,17 +69,18 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 	pos := map[int64]int{}
 	var until time.Time
 	for rows.Next() {
-		var e directoryEntry
+		var id int64
+		var v coopdec.LabelFacetValues
 		var expires time.Time
-		if err := rows.Scan(&e.id, &e.region, &expires); err != nil {
+		if err := rows.Scan(&id, &v.Region, &expires); err != nil {
 			return nil, translate(err)
 		}
 		if until.IsZero() || expires.Before(until) {
 			until = expires
 		}
-		e.rank = len(idx.entries)
-		pos[e.id] = e.rank
-		idx.entries = append(idx.entries, e)
+		pos[id] = len(idx.ids)
+		idx.ids = append(idx.ids, id)
+		idx.values = append(idx.values, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)
@@ -109,14 +101,14 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 		if !ok {
 			continue // not valid any more
 		}
-		e := &idx.entries[i]
+		v := &idx.values[i]
 		switch kind {
 		case facetTheme:
-			e.themes = append(e.themes, value)
+			v.Themes = append(v.Themes, value)
 		case facetLanguage:
-			e.languages = append(e.languages, value)
+			v.Languages = append(v.Languages, value)
 		case facetCountry:
-			e.countries = append(e.countries, value)
+			v.Countries = append(v.Countries, value)
 		}
 	}
 	if err := frows.Err(); err != nil {
@@ -126,95 +118,28 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 	return idx, nil
 }
 
-// directoryMatch is the outcome of a search on the index: the labels kept,
-// in the directory's order, and the facets' counts.
-type directoryMatch struct {
-	ids    []int64
-	facets coopdec.LabelFacets
-}
-
-// search keeps the labels that pass q's facets and, when hits is not nil,
-// the text (hits holds their scores: the higher the better). The order is
-// by score, then by authority name; each facet counts, per value, the
-// labels the text and the other facets keep.
-func (idx *directoryIndex) search(q coopdec.LabelQuery, hits map[int64]float64) directoryMatch {
-	counts := [4]map[string]int{{}, {}, {}, {}}
-	type kept struct {
-		id    int64
-		rank  int
-		score float64
+// search keeps the labels that pass q's facets (coopdec.FilterLabelFacets)
+// and, when hits is not nil, the text (hits holds their scores: the higher
+// the better); it returns them by score, then by authority name, and the
+// facets' counts.
+func (idx *directoryIndex) search(q coopdec.LabelQuery, hits map[int64]float64) ([]int64, coopdec.LabelFacets) {
+	ids, values := idx.ids, idx.values
+	if hits != nil {
+		ids, values = make([]int64, 0, len(hits)), make([]coopdec.LabelFacetValues, 0, len(hits))
+		for i, id := range idx.ids {
+			if _, ok := hits[id]; ok {
+				ids, values = append(ids, id), append(values, idx.values[i])
+			}
+		}
 	}
-	var out []kept
-	for i := range idx.entries {
-		e := &idx.entries[i]
-		score, ok := 0.0, true
-		if hits != nil {
-			score, ok = hits[e.id]
-			if !ok {
-				continue
-			}
-		}
-		m := [4]bool{
-			q.Theme == "" || slices.Contains(e.themes, q.Theme),
-			q.Region == "" || e.region == q.Region,
-			q.Language == "" || slices.Contains(e.languages, q.Language),
-			q.Country == "" || slices.Contains(e.countries, q.Country),
-		}
-		// others reports whether the filters but skip's keep the label.
-		others := func(skip int) bool {
-			for j, ok := range m {
-				if j != skip && !ok {
-					return false
-				}
-			}
-			return true
-		}
-		if others(0) {
-			for _, v := range e.themes {
-				counts[0][v]++
-			}
-		}
-		if e.region != "" && others(1) {
-			counts[1][e.region]++
-		}
-		if others(2) {
-			for _, v := range e.languages {
-				counts[2][v]++
-			}
-		}
-		if others(3) {
-			for _, v := range e.countries {
-				counts[3][v]++
-			}
-		}
-		if others(-1) {
-			out = append(out, kept{e.id, e.rank, score})
-		}
+	kept, facets := coopdec.FilterLabelFacets(values, q)
+	out := make([]int64, len(kept))
+	for i, k := range kept {
+		out[i] = ids[k]
 	}
 	if hits != nil {
-		slices.SortFunc(out, func(a, b kept) int {
-			if a.score != b.score {
-				return cmp.Compare(b.score, a.score)
-			}
-			return cmp.Compare(a.rank, b.rank)
-		})
+		// Stable: equal scores keep the order of names.
+		slices.SortStableFunc(out, func(a, b int64) int { return cmp.Compare(hits[b], hits[a]) })
 	}
-	res := directoryMatch{ids: make([]int64, len(out))}
-	for i, k := range out {
-		res.ids[i] = k.id
-	}
-	lists := [4]*[]coopdec.FacetCount{&res.facets.Themes, &res.facets.Regions, &res.facets.Languages, &res.facets.Countries}
-	for i, list := range lists {
-		*list = make([]coopdec.FacetCount, 0, len(counts[i]))
-		for v, n := range counts[i] {
-			*list = append(*list, coopdec.FacetCount{Value: v, Count: n})
-		}
-		slices.SortFunc(*list, func(a, b coopdec.FacetCount) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
-	}
-	return res
+	return out, facets
 }

@@ -143,16 +143,16 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 			return nil, page, coopdec.LabelFacets{}, translate(err)
 		}
 	}
-	m := idx.search(q, hits)
-	page.Total = len(m.ids)
-	from := min(page.Offset(), len(m.ids))
-	ids := m.ids[from:min(from+page.PerPage, len(m.ids))]
+	all, facets := idx.search(q, hits)
+	page.Total = len(all)
+	from := min(page.Offset(), len(all))
+	ids := all[from:min(from+page.PerPage, len(all))]
 	if len(ids) == 0 {
-		return nil, page, m.facets, nil
+		return nil, page, facets, nil
 	}
 	list, err := db.directoryListings(ctx, ids)
 	if err != nil {
-		return nil, page, m.facets, translate(err)
+		return nil, page, facets, translate(err)
 	}
 	// A label revoked since the index was read is left out.
 	out := make([]LabelListing, 0, len(ids))
@@ -161,7 +161,7 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 			out = append(out, l)
 		}
 	}
-	return out, page, m.facets, nil
+	return out, page, facets, nil
 }
 
 // labelTextHits returns the labels whose indexed text matches the terms,
