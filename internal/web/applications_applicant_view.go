@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -666,38 +665,10 @@ func (d *aplPageData) OrgSearchNote() string {
 	return ""
 }
 
-// aplCountryOptions holds, by language, the options of a list of every
-// country, escaped once: each partner row repeats some 250 of them.
-var aplCountryOptions sync.Map // language → []aplCountryOption
-
-type aplCountryOption struct {
-	code string
-	html string // <option value="…">…</option>, unselected
-}
-
 // countryOptions draws the options of a country list, every country
 // sorted by name, cur selected.
 func (d *aplPageData) countryOptions(cur string) template.HTML {
-	v, ok := aplCountryOptions.Load(d.lang)
-	if !ok {
-		var list []aplCountryOption
-		for _, c := range coopdec.SortedCountries(d.lang) {
-			list = append(list, aplCountryOption{code: c.Code, html: `<option value="` + template.HTMLEscapeString(c.Code) + `">` +
-				template.HTMLEscapeString(c.Name(d.lang)) + `</option>`})
-		}
-		v, _ = aplCountryOptions.LoadOrStore(d.lang, list)
-	}
-	list := v.([]aplCountryOption)
-	var b strings.Builder
-	b.Grow(len(list) * 48)
-	for _, o := range list {
-		if o.code == cur {
-			b.WriteString(strings.Replace(o.html, `">`, `" selected>`, 1))
-			continue
-		}
-		b.WriteString(o.html)
-	}
-	return template.HTML(b.String())
+	return countryOptions(d.lang, cur, "")
 }
 
 // aplCountryChoices lists the eligible countries, then those chosen that are

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html"
 	"html/template"
 	"strings"
 	"sync"
@@ -9,31 +8,33 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 )
 
-// countryOptionCache holds, per language, every country but France by
-// name, escaped: the search forms list the 250 countries on every page,
-// and the template engine would spend more on them than the search.
-var countryOptionCache sync.Map // lang → []foreignCountry
+// countryOptionCache holds, per language, every country by name, escaped:
+// forms list the 250 countries on every page (the search forms, every
+// partner row of the application form), and the template engine would
+// spend more on them than the page's own work.
+var countryOptionCache sync.Map // lang → []escapedCountry
 
-type foreignCountry struct{ code, name string } // escaped for HTML
+type escapedCountry struct{ code, name string } // escaped for HTML
 
-// ForeignCountryOptions returns the options of a select listing every
-// country but France, by name in the reader's language, the one whose
-// code is selected marked so. Codes and names are escaped here.
-func (d refData) ForeignCountryOptions(selected string) template.HTML {
-	v, ok := countryOptionCache.Load(d.lang)
+// countryOptions draws the options of a select listing every country but
+// skip (none when empty), by name in lang, the one whose code is selected
+// marked so. Codes and names are escaped as html/template would.
+func countryOptions(lang, selected, skip string) template.HTML {
+	v, ok := countryOptionCache.Load(lang)
 	if !ok {
-		var list []foreignCountry
-		for _, c := range coopdec.SortedCountries(d.lang) {
-			if c.Code != "FR" {
-				list = append(list, foreignCountry{html.EscapeString(c.Code), html.EscapeString(c.Name(d.lang))})
-			}
+		var list []escapedCountry
+		for _, c := range coopdec.SortedCountries(lang) {
+			list = append(list, escapedCountry{esc(c.Code), esc(c.Name(lang))})
 		}
-		v, _ = countryOptionCache.LoadOrStore(d.lang, list)
+		v, _ = countryOptionCache.LoadOrStore(lang, list)
 	}
-	opts := v.([]foreignCountry)
+	opts := v.([]escapedCountry)
 	var b strings.Builder
 	b.Grow(len(opts) * 48)
 	for _, o := range opts {
+		if o.code == skip {
+			continue
+		}
 		b.WriteString(`<option value="`)
 		b.WriteString(o.code)
 		if o.code == selected {
@@ -45,4 +46,10 @@ func (d refData) ForeignCountryOptions(selected string) template.HTML {
 		b.WriteString(`</option>`)
 	}
 	return template.HTML(b.String())
+}
+
+// ForeignCountryOptions returns the options of a select listing every
+// country but France, the one whose code is selected marked so.
+func (d refData) ForeignCountryOptions(selected string) template.HTML {
+	return countryOptions(d.lang, selected, "FR")
 }
