@@ -260,22 +260,9 @@ func (db *DB) LabelledAmong(ctx context.Context, orgIDs []int64, now time.Time) 
 	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT organisation_id FROM label_applications
+	return queryIDs(ctx, db.read, `SELECT DISTINCT organisation_id FROM label_applications
 		WHERE state = 'granted' AND expires_at > `+arg(now.UTC())+` AND organisation_id IN (`+argList(orgIDs, arg)+`)
 		ORDER BY organisation_id`, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, id)
-	}
-	return out, translate(rows.Err())
 }
 
 func labelListings(list []LabelRecord) []LabelListing {

@@ -186,21 +186,8 @@ func opinionFieldErrors(err error) coopdec.Errors {
 }
 
 func submittedApplicationIDs(ctx context.Context, q querier, callID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM applications WHERE call_id = $1 AND status = $2 ORDER BY id`,
+	return queryIDs(ctx, q, `SELECT id FROM applications WHERE call_id = $1 AND status = $2 ORDER BY id`,
 		callID, string(coopdec.ApplicationSubmitted))
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
 }
 
 // loadEmbassy returns the embassy posted in country, or nil when none is

@@ -230,24 +230,6 @@ func (db *DB) projectDocs(ctx context.Context, version int64, ids []int64) ([]co
 	return out, nil
 }
 
-// queryIDs returns the first column of the rows of query, in order.
-func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
-}
-
 // projectMatch is the set of funded projects a search reads: the FROM
 // clause and conditions selecting them, and the expression of their ID.
 type projectMatch struct {
