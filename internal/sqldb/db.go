@@ -59,13 +59,15 @@ type DB struct {
 	directory *directoryCache
 	// selected keeps the funded projects' records of published decisions.
 	selected *selectedCache
+	// public keeps the instants of the public data's last versions.
+	public *publicStateCache
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
 // SQLite file path (empty: coopdec.db inside dataDir).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
-		directory: &directoryCache{}, decisions: &decisionCache{}}
+		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{}}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -90,13 +89,40 @@ func (s *Server) timeLeft(lang string, deadline, now time.Time) string {
 	case d <= 0:
 		return s.cat.T(lang, "callpages.left.closed")
 	case d >= 48*time.Hour:
-		return s.cat.T(lang, "callpages.left.days", int(d.Hours()/24))
+		return s.cat.T(lang, "callpages.left.days", int(d/(24*time.Hour)))
 	case d >= 2*time.Hour:
-		return s.cat.T(lang, "callpages.left.hours", int(d.Hours()))
+		return s.cat.T(lang, "callpages.left.hours", int(d/time.Hour))
 	case d >= time.Hour:
 		return s.cat.T(lang, "callpages.left.hour")
 	}
-	return s.cat.T(lang, "callpages.left.minutes", max(1, int(math.Ceil(d.Minutes()))))
+	return s.cat.T(lang, "callpages.left.minutes", int((d+time.Minute-1)/time.Minute))
+}
+
+// nextLeftChange returns the instant before which timeLeft(deadline, t)
+// reads the same as at now, for every t from now on: the time left is
+// shown in days, then hours, then minutes. Zero when it never changes
+// again (the deadline has passed, or there is none).
+func nextLeftChange(deadline, now time.Time) time.Time {
+	if deadline.IsZero() {
+		return time.Time{}
+	}
+	d := deadline.Sub(now)
+	// Down to a whole number of days or hours (at, not before, which
+	// the text is still the same): the text changes just after.
+	after := func(unit time.Duration) time.Time {
+		return deadline.Add(-(d / unit) * unit).Add(time.Nanosecond)
+	}
+	switch {
+	case d <= 0:
+		return time.Time{}
+	case d >= 48*time.Hour:
+		return after(24 * time.Hour)
+	case d >= time.Hour:
+		return after(time.Hour)
+	}
+	// ceil(d) minutes while d is above one minute fewer.
+	m := (d + time.Minute - 1) / time.Minute
+	return deadline.Add(-(m - 1) * time.Minute)
 }
 
 // instant is a moment as the pages show it: the UTC instant for <time> and

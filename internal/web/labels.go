@@ -34,9 +34,9 @@ func (s *Server) labelRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/label-applications/{id}/review", s.requireUser(s.apiLabelReview))
 	mux.HandleFunc("POST /api/v1/labels/{id}/revocation", s.requireUser(s.apiLabelRevoke))
 
-	mux.HandleFunc("GET /expertise", s.expertisePage)
-	mux.HandleFunc("GET /expertise/{id}", s.expertiseProfile)
-	mux.HandleFunc("GET /api/v1/labels", s.apiLabelDirectory)
+	mux.HandleFunc("GET /expertise", s.cachedPublic(s.expertisePage))
+	mux.HandleFunc("GET /expertise/{id}", s.cachedPublic(s.expertiseProfile))
+	mux.HandleFunc("GET /api/v1/labels", s.cachedPublic(s.apiLabelDirectory))
 }
 
 // labelFor loads the label application of the path for someone who may

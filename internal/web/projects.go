@@ -15,9 +15,9 @@ import (
 // projectRoutes registers the public search of funded projects: pages and
 // API. Only what coopdec.NewPublicProject keeps of a project is shown.
 func (s *Server) projectRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /projets", s.projectSearchPage)
+	mux.HandleFunc("GET /projets", s.cachedPublic(s.projectSearchPage))
 	mux.HandleFunc("GET /projets/{id}", s.projectShow)
-	mux.HandleFunc("GET /api/v1/projects", s.apiProjectList)
+	mux.HandleFunc("GET /api/v1/projects", s.cachedPublic(s.apiProjectList))
 	mux.HandleFunc("GET /api/v1/projects/{id}", s.apiProject)
 }
 

@@ -58,6 +58,7 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	handler http.Handler
+	public  *publicCache // the pages anonymous visitors read
 
 	benchLimit bool // see Config.BenchLimit
 	labelYears int  // validity of the labels granted, see Config.LabelValidityYears
@@ -92,7 +93,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{db: cfg.DB, mail: cfg.Mail, jobs: cfg.Jobs, blobs: cfg.Blobs, log: cfg.Logger, cat: cat, base: base, demo: cfg.Demo,
 		version: cfg.Version, noDelay: cfg.NoLoginDelay, benchLimit: cfg.BenchLimit,
-		labelYears: cfg.LabelValidityYears, pages: p, metrics: newMetrics()}
+		labelYears: cfg.LabelValidityYears, pages: p, metrics: newMetrics(),
+		public: newPublicCache(publicCacheBytes)}
 	s.handler = s.middleware(recordPattern(s.routes()))
 	return s, nil
 }

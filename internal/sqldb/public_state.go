@@ -1,0 +1,116 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"sync"
+	"time"
+)
+
+// PublicState is what the pages anonymous visitors see depend on beyond
+// their request: the versions of the public data, and the instants at
+// which those pages change by themselves as the clock runs (a call opens
+// or closes, a label expires). The web package keeps rendered public pages
+// for as long as both versions stay the same and no such instant has come.
+type PublicState struct {
+	// Version is raised by every change to the calls, the programmes, the
+	// authorities, the territories and the labels (public_version, kept by
+	// triggers); Projects by every change to the record of funded projects
+	// (funded_project_version).
+	Version, Projects int64
+	// Instants holds, sorted, every date of every call (publication,
+	// opening, deadline, evaluation, results) and the expiry of every
+	// granted label.
+	Instants []time.Time
+	// Deadlines holds, sorted, the calls' deadlines: the time left until
+	// them is shown.
+	Deadlines []time.Time
+}
+
+// NextInstant returns the first of s.Instants after now, or the zero time.
+func (s *PublicState) NextInstant(now time.Time) time.Time {
+	i, found := slices.BinarySearchFunc(s.Instants, now, time.Time.Compare)
+	if found {
+		i++
+	}
+	for ; i < len(s.Instants); i++ {
+		if s.Instants[i].After(now) {
+			return s.Instants[i]
+		}
+	}
+	return time.Time{}
+}
+
+// publicStateCache keeps the instants of the last versions read: they are
+// read again only when a version changes.
+type publicStateCache struct {
+	mu    sync.Mutex
+	state *PublicState
+}
+
+// PublicState reads the versions of the public data (one small query) and
+// returns them with their instants, read again only when a version has
+// changed. The result is shared: read it, never change it.
+//
+// Read it before the data of a page: a page read after it may be newer
+// than the versions say, never older, and a newer version makes it unused.
+func (db *DB) PublicState(ctx context.Context) (*PublicState, error) {
+	var v, p int64
+	if err := db.read.QueryRowContext(ctx, `SELECT (SELECT version FROM public_version),
+		(SELECT version FROM funded_project_version)`).Scan(&v, &p); err != nil {
+		return nil, translate(err)
+	}
+	db.public.mu.Lock()
+	s := db.public.state
+	db.public.mu.Unlock()
+	if s != nil && s.Version == v && s.Projects == p {
+		return s, nil
+	}
+	s = &PublicState{Version: v, Projects: p}
+	rows, err := db.read.QueryContext(ctx, `SELECT publish_at, opens_at, deadline, evaluation_at, results_at FROM calls`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at [5]sql.NullTime
+		if err := rows.Scan(&at[0], &at[1], &at[2], &at[3], &at[4]); err != nil {
+			return nil, translate(err)
+		}
+		for _, t := range at {
+			if t.Valid {
+				s.Instants = append(s.Instants, t.Time)
+			}
+		}
+		if at[2].Valid {
+			s.Deadlines = append(s.Deadlines, at[2].Time)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	rows.Close()
+	labels, err := db.read.QueryContext(ctx, `SELECT expires_at FROM label_applications
+		WHERE state = 'granted' AND expires_at IS NOT NULL`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer labels.Close()
+	for labels.Next() {
+		var t time.Time
+		if err := labels.Scan(&t); err != nil {
+			return nil, translate(err)
+		}
+		s.Instants = append(s.Instants, t)
+	}
+	if err := labels.Err(); err != nil {
+		return nil, translate(err)
+	}
+	slices.SortFunc(s.Instants, time.Time.Compare)
+	slices.SortFunc(s.Deadlines, time.Time.Compare)
+	db.public.mu.Lock()
+	db.public.state = s
+	db.public.mu.Unlock()
+	return s, nil
+}

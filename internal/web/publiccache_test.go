@@ -1,0 +1,205 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/i18n"
+	"github.com/coopdec/coopdec/internal/sqldb"
+)
+
+// TestNextLeftChange holds nextLeftChange to timeLeft: up to the instant it
+// returns the time left reads the same, at that instant it reads something
+// else.
+func TestNextLeftChange(t *testing.T) {
+	s := &Server{}
+	var err error
+	if s.cat, err = i18n.Load(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Date(2026, time.March, 31, 10, 0, 30, 500, time.UTC)
+	r := rand.New(rand.NewPCG(7, 7))
+	var lefts []time.Duration
+	for _, d := range []time.Duration{1, time.Second, time.Minute, time.Minute + 1, time.Hour - 1, time.Hour, time.Hour + 1,
+		2 * time.Hour, 2*time.Hour - 1, 48 * time.Hour, 48*time.Hour - 1, 48*time.Hour + 1, 72 * time.Hour, 400 * 24 * time.Hour} {
+		lefts = append(lefts, d)
+	}
+	for range 2000 {
+		lefts = append(lefts, time.Duration(r.Int64N(int64(5*24*time.Hour))))
+	}
+	for _, left := range lefts {
+		now := deadline.Add(-left)
+		next := nextLeftChange(deadline, now)
+		if !next.After(now) {
+			t.Fatalf("%v before the deadline: next change %v is not after now %v", left, next, now)
+		}
+		at := s.timeLeft("fr", deadline, now)
+		if got := s.timeLeft("fr", deadline, next.Add(-1)); got != at {
+			t.Errorf("%v before the deadline: %q just before the next change %v, %q at now", left, got, next, at)
+		}
+		if got := s.timeLeft("fr", deadline, next); got == at {
+			t.Errorf("%v before the deadline: still %q at the next change %v", left, got, next)
+		}
+	}
+	if next := nextLeftChange(deadline, deadline); !next.IsZero() {
+		t.Errorf("at the deadline: next change %v; want none", next)
+	}
+	if next := nextLeftChange(time.Time{}, deadline); !next.IsZero() {
+		t.Errorf("no deadline: next change %v; want none", next)
+	}
+}
+
+func TestPublicUntil(t *testing.T) {
+	now := time.Date(2026, time.March, 31, 10, 0, 0, 0, time.UTC) // 12:00 in Paris
+	cases := []struct {
+		name string
+		st   sqldb.PublicState
+		want time.Time
+	}{
+		{"nothing dated: five minutes", sqldb.PublicState{}, now.Add(publicCacheMaxAge)},
+		{"a call opens in a minute", sqldb.PublicState{Instants: []time.Time{now.Add(-time.Hour), now, now.Add(time.Minute)}},
+			now.Add(time.Minute)},
+		{"deadline in 10 min 30 s: the minutes change in 30 s", sqldb.PublicState{Deadlines: []time.Time{now.Add(-time.Minute), now.Add(10*time.Minute + 30*time.Second)}},
+			now.Add(30 * time.Second)},
+		{"deadline in ten days: days change later than five minutes", sqldb.PublicState{Deadlines: []time.Time{now.Add(241 * time.Hour)}},
+			now.Add(publicCacheMaxAge)},
+	}
+	for _, c := range cases {
+		if got := publicUntil(&c.st, now); !got.Equal(c.want) {
+			t.Errorf("%s: until %v; want %v", c.name, got, c.want)
+		}
+	}
+	late := time.Date(2026, time.March, 31, 21, 58, 0, 0, time.UTC) // 23:58 in Paris
+	if got, want := publicUntil(&sqldb.PublicState{}, late), time.Date(2026, time.March, 31, 22, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("two minutes before midnight in Paris: until %v; want %v", got, want)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{"": false, "gzip": true, "br, gzip": true, "gzip;q=0": false, "GZIP; q=0.5": true,
+		"deflate": false, "x-gzip": false, "gzip;q=0.0": false} {
+		if got := acceptsGzip(h); got != want {
+			t.Errorf("acceptsGzip(%q) = %v; want %v", h, got, want)
+		}
+	}
+}
+
+// TestPublicCache serves the public searches again to anonymous visitors,
+// never to signed-in users, and never a page older than the data or the
+// clock.
+func TestPublicCache(t *testing.T) {
+	f := newPageFixture(t)
+	e := f.e
+	anon := e.client()
+	hits := func() int64 { return e.srv.public.hits.Load() }
+
+	const path = "/appels?q=coop%C3%A9ration"
+	first := f.page(anon, path, http.StatusOK)
+	h0 := hits()
+	if again := f.page(anon, path, http.StatusOK); again != first || hits() != h0+1 {
+		t.Fatalf("second anonymous search: hits %d → %d, same page %v; want one hit and the same page", h0, hits(), again == first)
+	}
+	// gzip to the clients that ask for it, the same page.
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatalf("gzipped answer: %v (Content-Encoding %q)", err, res.Header.Get("Content-Encoding"))
+	}
+	unzipped, _ := io.ReadAll(zr)
+	res.Body.Close()
+	if string(unzipped) != first || !strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") ||
+		res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("gzipped page differs (same %v) or lacks its headers: %v", string(unzipped) == first, res.Header)
+	}
+
+	// The officer sees the draft call; the anonymous page, kept, never
+	// reaches the officer, nor the officer's page the visitors.
+	h1 := hits()
+	officer := f.page(f.as(f.officer), "/appels", http.StatusOK)
+	if !strings.Contains(officer, "AAP-FR-BR-02") || hits() != h1 {
+		t.Errorf("officer's search: draft shown %v, hits %d → %d; want the draft, no hit", strings.Contains(officer, "AAP-FR-BR-02"), h1, hits())
+	}
+	if b := f.page(anon, "/appels", http.StatusOK); strings.Contains(b, "AAP-FR-BR-02") {
+		t.Error("anonymous search after the officer's shows the draft")
+	}
+	if b := f.page(anon, "/appels", http.StatusOK); strings.Contains(b, "AAP-FR-BR-02") {
+		t.Error("anonymous search served again shows the draft")
+	}
+
+	// A new call is found at once.
+	now := e.db.Now()
+	if err := e.db.CreateCall(context.Background(), &coopdec.Call{ProgrammeID: f.joint.ID, Reference: "AAP-FR-SN-01", Status: coopdec.CallPublished,
+		Texts:     map[string]coopdec.CallText{"fr": {Title: "Appel franco-sénégalais de coopération", Summary: "Coopération avec le Sénégal."}},
+		PublishAt: now.Add(-time.Hour), OpensAt: now.Add(-time.Hour), Deadline: now.Add(10 * time.Minute)}, coopdec.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	if b := f.page(anon, path, http.StatusOK); !strings.Contains(b, "AAP-FR-SN-01") {
+		t.Errorf("search after a new call does not show it:\n%s", pageExcerpt(b))
+	}
+
+	// The clock: the time left before the deadline, then the deadline.
+	deadline := now.Add(10 * time.Minute)
+	at := func(d time.Time) { e.db.Now = func() time.Time { return d } }
+	at(deadline.Add(-3*time.Minute + time.Second))
+	if b := f.page(anon, "/appels?status=open", http.StatusOK); !strings.Contains(b, "encore 3 min") {
+		t.Fatalf("3 minutes before the deadline: %s", pageExcerpt(b))
+	}
+	h2 := hits()
+	at(deadline.Add(-2*time.Minute - 30*time.Second))
+	if b := f.page(anon, "/appels?status=open", http.StatusOK); !strings.Contains(b, "encore 3 min") || hits() != h2+1 {
+		t.Errorf("2 min 30 s before the deadline: want the kept page (hits %d → %d)", h2, hits())
+	}
+	at(deadline.Add(-2*time.Minute + time.Second))
+	if b := f.page(anon, "/appels?status=open", http.StatusOK); !strings.Contains(b, "encore 2 min") {
+		t.Errorf("2 minutes before the deadline: want the time left changed: %s", pageExcerpt(b))
+	}
+	at(deadline.Add(time.Second))
+	if b := f.page(anon, "/appels?status=open", http.StatusOK); strings.Contains(b, "AAP-FR-SN-01") {
+		t.Error("the call is still listed open after its deadline")
+	}
+	if b := f.page(anon, "/appels?status=closed", http.StatusOK); !strings.Contains(b, "AAP-FR-SN-01") {
+		t.Error("the call is not listed closed after its deadline")
+	}
+	// Set back: a page kept for later is not served earlier.
+	at(deadline.Add(-2*time.Minute + time.Second))
+	if b := f.page(anon, "/appels?status=open", http.StatusOK); !strings.Contains(b, "AAP-FR-SN-01") {
+		t.Error("clock set back before the deadline: the call is not listed open")
+	}
+}
+
+// TestPublicCacheBound keeps the compressed pages under the bound.
+func TestPublicCacheBound(t *testing.T) {
+	c := newPublicCache(10 << 10)
+	st := &sqldb.PublicState{Version: 1}
+	now := time.Now()
+	for i := range 100 {
+		c.put(string(rune('a'+i%26))+strings.Repeat("x", i), st, &publicEntry{from: now, until: now.Add(time.Hour), gz: bytes.Repeat([]byte{1}, 1000)})
+		if c.bytes > c.max || c.bytes != 1000*len(c.entries) {
+			t.Fatalf("after %d pages: %d bytes for %d entries; bound %d", i+1, c.bytes, len(c.entries), c.max)
+		}
+	}
+	if c.get("a", &sqldb.PublicState{Version: 2}, now) != nil {
+		t.Error("a page of an older version is served")
+	}
+	c.put("new", &sqldb.PublicState{Version: 2}, &publicEntry{from: now, until: now.Add(time.Hour), gz: []byte{1}})
+	if len(c.entries) != 1 || c.bytes != 1 {
+		t.Errorf("a newer version keeps %d older pages (%d bytes)", len(c.entries)-1, c.bytes)
+	}
+	c.put("old", st, &publicEntry{from: now, until: now.Add(time.Hour), gz: []byte{1}})
+	if c.get("old", st, now) != nil || c.get("old", &sqldb.PublicState{Version: 2}, now) != nil {
+		t.Error("a page read at an older version than the one held is kept")
+	}
+}
