@@ -15,8 +15,8 @@ import (
 // for as long as both versions stay the same and no such instant has come.
 type PublicState struct {
 	// Version is raised by every change to the calls, the programmes, the
-	// authorities, the territories and the labels (public_version, kept by
-	// triggers); Projects by every change to the record of funded projects
+	// authorities, the territories, the labels and the decisions
+	// (public_version, kept by triggers); Projects by every change to the record of funded projects
 	// (funded_project_version).
 	Version, Projects int64
 	// Instants holds, sorted, every date of every call (publication,

@@ -16,7 +16,8 @@ import (
 )
 
 // The public pages (the searches of calls, of labelled expertise and of
-// funded projects, the expertise profiles, and their API) are the same for
+// funded projects, the calls' pages, the expertise profiles, and their
+// API) are the same for
 // every anonymous visitor in a language, and are what crowds read on the
 // days a call opens or closes. publicCache keeps them as rendered, gzipped,
 // and serves them again for as long as they would be rendered the same:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -137,6 +138,22 @@ func TestPublicCache(t *testing.T) {
 	}
 	if b := f.page(anon, "/appels", http.StatusOK); strings.Contains(b, "AAP-FR-BR-02") {
 		t.Error("anonymous search served again shows the draft")
+	}
+
+	// A call's page, then its amendment.
+	callPage := fmt.Sprintf("/appels/%d", f.indiaCall.ID)
+	f.page(anon, callPage, http.StatusOK)
+	h3 := hits()
+	if b := f.page(anon, callPage, http.StatusOK); hits() != h3+1 || !strings.Contains(b, "Appel franco-indien") {
+		t.Errorf("call page served again: hits %d → %d", h3, hits())
+	}
+	amended := *f.indiaCall
+	amended.Texts = map[string]coopdec.CallText{"fr": {Title: "Appel franco-indien modifié", Summary: "Développement urbain et eau."}}
+	if err := e.db.UpdateCall(context.Background(), &amended, coopdec.Actor{UserID: f.officer.ID}, "Titre précisé"); err != nil {
+		t.Fatal(err)
+	}
+	if b := f.page(anon, callPage, http.StatusOK); !strings.Contains(b, "Appel franco-indien modifié") {
+		t.Error("call page after its amendment shows the old title")
 	}
 
 	// A new call is found at once.
