@@ -61,13 +61,16 @@ type DB struct {
 	selected *selectedCache
 	// public keeps the instants of the public data's last versions.
 	public *publicStateCache
+	// orgChoices keeps the forms' lists of organisations.
+	orgChoices *orgChoiceCache
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
 // SQLite file path (empty: coopdec.db inside dataDir).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
-		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{}}
+		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{},
+		orgChoices: &orgChoiceCache{}}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -134,10 +137,65 @@ func orgQueryConds(query string, arg func(any) string) []string {
 // search narrows it. Only the organisations' ID, kind, name and country
 // are read: a form's list shows no more, and the application form asks
 // for it on every view.
+//
+// The lists without a query are the same for every form until an
+// organisation changes: they are kept by the public version (see
+// PublicState), which every change to the organisations raises. The
+// caller owns the slice returned.
 func (db *DB) OrganisationChoices(ctx context.Context, kinds []coopdec.OrgKind, query string, limit int) ([]coopdec.Organisation, bool, error) {
 	if len(kinds) == 0 || limit <= 0 {
 		return nil, false, nil
 	}
+	if strings.TrimSpace(query) != "" {
+		return db.organisationChoices(ctx, kinds, query, limit)
+	}
+	var version int64
+	if err := db.read.QueryRowContext(ctx, `SELECT version FROM public_version`).Scan(&version); err != nil {
+		return nil, false, translate(err)
+	}
+	key := fmt.Sprint(kinds, limit)
+	if l, ok := db.orgChoices.get(version, key); ok {
+		return slices.Clone(l.orgs), l.more, nil
+	}
+	list, more, err := db.organisationChoices(ctx, kinds, query, limit)
+	if err == nil {
+		db.orgChoices.put(version, key, orgChoiceList{slices.Clone(list), more})
+	}
+	return list, more, err
+}
+
+// orgChoiceCache keeps the lists of OrganisationChoices without a query,
+// for one public version.
+type orgChoiceCache struct {
+	mu      sync.Mutex
+	version int64
+	lists   map[string]orgChoiceList
+}
+
+type orgChoiceList struct {
+	orgs []coopdec.Organisation
+	more bool
+}
+
+func (c *orgChoiceCache) get(version int64, key string) (orgChoiceList, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.lists[key]
+	return l, ok && c.version == version
+}
+
+func (c *orgChoiceCache) put(version int64, key string, l orgChoiceList) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil || version > c.version {
+		c.version, c.lists = version, map[string]orgChoiceList{}
+	}
+	if version == c.version {
+		putBounded(&c.lists, key, l, 16)
+	}
+}
+
+func (db *DB) organisationChoices(ctx context.Context, kinds []coopdec.OrgKind, query string, limit int) ([]coopdec.Organisation, bool, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	ps := make([]string, len(kinds))

@@ -88,4 +88,19 @@ func TestOrganisationChoices(t *testing.T) {
 			t.Errorf("OrganisationChoices(%q, %d): got %v, %v, %v; want %v, %v", tc.query, tc.limit, names(got), more, err, tc.want, tc.more)
 		}
 	}
+
+	// The list without a query is kept; the caller's changes do not reach
+	// it, a new organisation does at once.
+	got, _, _ := db.OrganisationChoices(ctx, kinds, "", 2)
+	got[0].Name = "changed by the caller"
+	_ = append(got[:1], coopdec.Organisation{Name: "appended by the caller"})
+	if err := db.CreateOrganisation(ctx, &coopdec.Organisation{Kind: coopdec.OrgForeignAuthority, Name: "Alcaldía de Bogotá", Country: "CO"}, actor); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, more, err := db.OrganisationChoices(ctx, kinds, "", 2)
+		if want := []string{"Alcaldía de Bogotá", "Municipalidad de Córdoba"}; err != nil || !slices.Equal(names(got), want) || !more {
+			t.Errorf("after a new organisation: got %v, %v, %v; want %v, true", names(got), more, err, want)
+		}
+	}
 }
