@@ -1,6 +1,8 @@
 package coopdec
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -120,6 +122,26 @@ type Call struct {
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Clone returns a copy of c that shares no map or slice with it.
+func (c *Call) Clone() *Call {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.Texts = maps.Clone(c.Texts)
+	out.CoManagers = slices.Clone(c.CoManagers)
+	out.Funders = slices.Clone(c.Funders)
+	out.Themes = slices.Clone(c.Themes)
+	r := &out.Rules
+	r.Countries = slices.Clone(r.Countries)
+	r.Excluded = slices.Clone(r.Excluded)
+	r.LeadTypes = slices.Clone(r.LeadTypes)
+	r.PartnerCountries = slices.Clone(r.PartnerCountries)
+	r.BeneficiaryCountries = slices.Clone(r.BeneficiaryCountries)
+	r.RequiredDocuments = slices.Clone(r.RequiredDocuments)
+	return &out
 }
 
 // Text returns what c says in lang, in French when c has no title in lang,

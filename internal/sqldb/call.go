@@ -278,8 +278,24 @@ func clockStatus(c *coopdec.Call, now time.Time) coopdec.CallStatus {
 
 // Call returns a call with everything it holds. Whether the reader may see
 // it (drafts) is the caller's to check.
+//
+// Calls are public data: one read by its ID is kept while the public
+// version (see PublicState) stays the same, and each caller gets its own
+// copy.
 func (db *DB) Call(ctx context.Context, id int64) (*coopdec.Call, error) {
-	return db.loadCall(ctx, db.read, id, false)
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := db.calls.get(version, id); ok {
+		return c.Clone(), nil
+	}
+	c, err := db.loadCall(ctx, db.read, id, false)
+	if err != nil {
+		return nil, err
+	}
+	db.calls.put(version, id, c.Clone())
+	return c, nil
 }
 
 // CallByReference returns the call with that reference, as Call does.

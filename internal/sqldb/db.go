@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coopdec/coopdec/coopdec"
 	"github.com/pressly/goose/v3"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -61,8 +62,10 @@ type DB struct {
 	selected *selectedCache
 	// public keeps the instants of the public data's last versions.
 	public *publicStateCache
-	// orgChoices keeps the forms' lists of organisations.
-	orgChoices *orgChoiceCache
+	// orgChoices keeps the forms' lists of organisations, calls the calls
+	// read by ID, by public version.
+	orgChoices *versionedCache[string, orgChoiceList]
+	calls      *versionedCache[int64, *coopdec.Call]
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
@@ -70,7 +73,8 @@ type DB struct {
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
 		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{},
-		orgChoices: &orgChoiceCache{}}
+		orgChoices: newVersionedCache[string, orgChoiceList](16),
+		calls:      newVersionedCache[int64, *coopdec.Call](1024)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

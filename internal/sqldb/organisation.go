@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -149,9 +148,9 @@ func (db *DB) OrganisationChoices(ctx context.Context, kinds []coopdec.OrgKind, 
 	if strings.TrimSpace(query) != "" {
 		return db.organisationChoices(ctx, kinds, query, limit)
 	}
-	var version int64
-	if err := db.read.QueryRowContext(ctx, `SELECT version FROM public_version`).Scan(&version); err != nil {
-		return nil, false, translate(err)
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return nil, false, err
 	}
 	key := fmt.Sprint(kinds, limit)
 	if l, ok := db.orgChoices.get(version, key); ok {
@@ -164,35 +163,9 @@ func (db *DB) OrganisationChoices(ctx context.Context, kinds []coopdec.OrgKind, 
 	return list, more, err
 }
 
-// orgChoiceCache keeps the lists of OrganisationChoices without a query,
-// for one public version.
-type orgChoiceCache struct {
-	mu      sync.Mutex
-	version int64
-	lists   map[string]orgChoiceList
-}
-
 type orgChoiceList struct {
 	orgs []coopdec.Organisation
 	more bool
-}
-
-func (c *orgChoiceCache) get(version int64, key string) (orgChoiceList, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.lists[key]
-	return l, ok && c.version == version
-}
-
-func (c *orgChoiceCache) put(version int64, key string, l orgChoiceList) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lists == nil || version > c.version {
-		c.version, c.lists = version, map[string]orgChoiceList{}
-	}
-	if version == c.version {
-		putBounded(&c.lists, key, l, 16)
-	}
 }
 
 func (db *DB) organisationChoices(ctx context.Context, kinds []coopdec.OrgKind, query string, limit int) ([]coopdec.Organisation, bool, error) {

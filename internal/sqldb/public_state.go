@@ -114,3 +114,45 @@ func (db *DB) PublicState(ctx context.Context) (*PublicState, error) {
 	db.public.mu.Unlock()
 	return s, nil
 }
+
+// publicVersion reads the version of the public data (see PublicState).
+func (db *DB) publicVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.read.QueryRowContext(ctx, `SELECT version FROM public_version`).Scan(&v); err != nil {
+		return 0, translate(err)
+	}
+	return v, nil
+}
+
+// versionedCache keeps values read at one version of the public data, at
+// most max of them: a newer version starts it afresh, a value read at an
+// older version than the one held is dropped. Values are shared: callers
+// copy them before handing them out.
+type versionedCache[K comparable, V any] struct {
+	mu      sync.Mutex
+	max     int
+	version int64
+	values  map[K]V
+}
+
+func newVersionedCache[K comparable, V any](max int) *versionedCache[K, V] {
+	return &versionedCache[K, V]{max: max}
+}
+
+func (c *versionedCache[K, V]) get(version int64, k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.values[k]
+	return v, ok && c.version == version
+}
+
+func (c *versionedCache[K, V]) put(version int64, k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.values == nil || version > c.version {
+		c.version, c.values = version, map[K]V{}
+	}
+	if version == c.version {
+		putBounded(&c.values, k, v, c.max)
+	}
+}

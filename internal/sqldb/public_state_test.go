@@ -72,3 +72,25 @@ func TestPublicState(t *testing.T) {
 		t.Errorf("a new authority left the public version at %d", s.Version)
 	}
 }
+
+// TestCallKept: a call read by ID is kept by the public version; each
+// reader gets its own copy, and a change is read at once.
+func TestCallKept(t *testing.T) {
+	t.Parallel()
+	e := newCallEnv(t)
+	c := e.mustCreateCall(t, e.fullCall())
+	first := e.mustCall(t, c.ID)
+	first.Texts["fr"] = coopdec.CallText{Title: "changed by a reader"}
+	first.Themes[0] = "changed"
+	second := e.mustCall(t, c.ID)
+	if second.Texts["fr"].Title != "Appel franco-brésilien" || second.Themes[0] != "urban_development" {
+		t.Fatalf("a reader's change reached the next reader: %q, %v", second.Texts["fr"].Title, second.Themes)
+	}
+	second.Texts = map[string]coopdec.CallText{"fr": {Title: "Appel franco-brésilien révisé"}}
+	if err := e.db.UpdateCall(t.Context(), second, e.actor, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.mustCall(t, c.ID); got.Texts["fr"].Title != "Appel franco-brésilien révisé" {
+		t.Errorf("after the update: title %q", got.Texts["fr"].Title)
+	}
+}
