@@ -290,7 +290,7 @@ func (db *DB) Call(ctx context.Context, id int64) (*coopdec.Call, error) {
 	if c, ok := db.calls.get(version, id); ok {
 		return c.Clone(), nil
 	}
-	c, err := db.loadCall(ctx, db.read, id, false)
+	c, err := db.loadCallWhere(ctx, db.read, "c.id = $1", id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +303,22 @@ func (db *DB) CallByReference(ctx context.Context, reference string) (*coopdec.C
 	return db.loadCallWhere(ctx, db.read, "c.reference = $1", strings.TrimSpace(reference), false)
 }
 
+// loadCall reads a call through q. Read without a lock, the call kept by
+// Call serves when the public version q reads is the one it was kept at:
+// a transaction's statements (a submission's, a draft's save) then read
+// the version rather than the call and its six lists. Only Call, reading
+// what is committed, keeps calls: a transaction could see a version of
+// its own that a rollback would undo.
 func (db *DB) loadCall(ctx context.Context, q querier, id int64, forUpdate bool) (*coopdec.Call, error) {
+	if !forUpdate {
+		var version int64
+		if err := q.QueryRowContext(ctx, `SELECT version FROM public_version`).Scan(&version); err != nil {
+			return nil, translate(err)
+		}
+		if c, ok := db.calls.get(version, id); ok {
+			return c.Clone(), nil
+		}
+	}
 	return db.loadCallWhere(ctx, q, "c.id = $1", id, forUpdate)
 }
 

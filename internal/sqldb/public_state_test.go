@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"database/sql"
+	"errors"
 	"testing"
 	"time"
 
@@ -92,5 +94,34 @@ func TestCallKept(t *testing.T) {
 	}
 	if got := e.mustCall(t, c.ID); got.Texts["fr"].Title != "Appel franco-brésilien révisé" {
 		t.Errorf("after the update: title %q", got.Texts["fr"].Title)
+	}
+}
+
+// TestCallKeptNotInOwnTransaction: a transaction that changed a call reads
+// its own change, not the call kept; a rollback leaves the kept call right.
+func TestCallKeptNotInOwnTransaction(t *testing.T) {
+	t.Parallel()
+	e := newCallEnv(t)
+	c := e.mustCreateCall(t, e.fullCall())
+	e.mustCall(t, c.ID) // kept
+	errRollback := errors.New("rollback")
+	err := e.db.tx(t.Context(), func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(t.Context(), `UPDATE call_texts SET title = 'Titre en cours' WHERE call_id = $1 AND lang = 'fr'`, c.ID); err != nil {
+			return err
+		}
+		got, err := e.db.loadCall(t.Context(), tx, c.ID, false)
+		if err != nil {
+			return err
+		}
+		if got.Texts["fr"].Title != "Titre en cours" {
+			t.Errorf("within the transaction: title %q; want its own change", got.Texts["fr"].Title)
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+	if got := e.mustCall(t, c.ID); got.Texts["fr"].Title != "Appel franco-brésilien" {
+		t.Errorf("after the rollback: title %q", got.Texts["fr"].Title)
 	}
 }
