@@ -66,6 +66,8 @@ type DB struct {
 	// read by ID, by public version.
 	orgChoices *versionedCache[string, orgChoiceList]
 	calls      *versionedCache[int64, *coopdec.Call]
+	// labelHits keeps the directory's text hits of the last words searched.
+	labelHits *versionedCache[string, map[int64]float64]
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
@@ -74,7 +76,8 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
 		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{},
 		orgChoices: newVersionedCache[string, orgChoiceList](16),
-		calls:      newVersionedCache[int64, *coopdec.Call](1024)}
+		calls:      newVersionedCache[int64, *coopdec.Call](1024),
+		labelHits:  newVersionedCache[string, map[int64]float64](256)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

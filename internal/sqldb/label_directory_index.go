@@ -138,8 +138,21 @@ func (idx *directoryIndex) search(q coopdec.LabelQuery, hits map[int64]float64) 
 		out[i] = ids[k]
 	}
 	if hits != nil {
-		// Stable: equal scores keep the order of names.
-		slices.SortStableFunc(out, func(a, b int64) int { return cmp.Compare(hits[b], hits[a]) })
+		// Each score read once, not twice per comparison. Stable: equal
+		// scores keep the order of names.
+		scored := make([]scoredID, len(out))
+		for i, id := range out {
+			scored[i] = scoredID{id, hits[id]}
+		}
+		slices.SortStableFunc(scored, func(a, b scoredID) int { return cmp.Compare(b.score, a.score) })
+		for i := range scored {
+			out[i] = scored[i].id
+		}
 	}
 	return out, facets
+}
+
+type scoredID struct {
+	id    int64
+	score float64
 }

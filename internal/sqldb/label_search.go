@@ -87,6 +87,11 @@ func (db *DB) indexLabel(ctx context.Context, q querier, a *coopdec.LabelApplica
 	if _, err := q.ExecContext(ctx, `DELETE FROM label_facets WHERE label_id = $1`, a.ID); err != nil {
 		return err
 	}
+	// The text index has no trigger of its own (SQLite's full-text tables
+	// take none): the public version is raised here.
+	if _, err := q.ExecContext(ctx, `UPDATE public_version SET version = version + 1`); err != nil {
+		return err
+	}
 	if a.State != coopdec.LabelGranted {
 		return nil
 	}
@@ -165,8 +170,28 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 }
 
 // labelTextHits returns the labels whose indexed text matches the terms,
-// with their scores (the higher the better).
+// with their scores (the higher the better). Scoring every label a common
+// word matches is most of a directory search's time, and the same words
+// come back with other filters and pages: the hits of the last words
+// searched are kept by the public version, which every change to the
+// index raises (indexLabel). The map returned is shared: read it only.
 func (db *DB) labelTextHits(ctx context.Context, terms []string) (map[int64]float64, error) {
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := strings.Join(terms, " ")
+	if hits, ok := db.labelHits.get(version, key); ok {
+		return hits, nil
+	}
+	hits, err := db.readLabelTextHits(ctx, terms)
+	if err == nil {
+		db.labelHits.put(version, key, hits)
+	}
+	return hits, err
+}
+
+func (db *DB) readLabelTextHits(ctx context.Context, terms []string) (map[int64]float64, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
 	rows, err := db.read.QueryContext(ctx, db.ftsHits("label_search", "label_id", "search", "4.0, 1.0", terms, arg), args...)

@@ -213,6 +213,11 @@ func TestLabelDirectoryText(t *testing.T) {
 	if got := ids(coopdec.LabelQuery{Text: "coopération décentralisée"}); !slices.Equal(got, []int64{a.ID}) {
 		t.Errorf("coopération décentralisée: got %v; want Marseille's %d", got, a.ID)
 	}
+	// A word searched before the grant finds the new label too: the hits
+	// kept for it are not served after the index changed.
+	if got := ids(coopdec.LabelQuery{Text: "developpement"}); !slices.Contains(got, a.ID) || len(got) != len(plain)+1 {
+		t.Errorf("developpement after the grant: got %v; want %v and Marseille's %d", got, plain, a.ID)
+	}
 	// With text, by relevance: a match in the competencies comes before one
 	// only in the references.
 	list, _, _ := e.search(t, coopdec.LabelQuery{Text: "eau"}, coopdec.NewPage(1, 10))
