@@ -164,49 +164,99 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 			return nil, page, translate(err)
 		}
 	}
-	// The page is chosen on the narrow columns, then its calls read whole
-	// and put back in order: sorting the wide rows of every match costs
-	// more.
+	// The page is chosen on the narrow columns; its calls come from those
+	// kept as lists show them (listCalls), read whole only when not kept.
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return nil, page, err
+	}
 	lim, off := arg(page.PerPage), arg(page.Offset())
-	pick := "SELECT c.id AS id, " + score + " AS score, " + total + " AS total FROM " + from + where +
-		" ORDER BY " + order + " LIMIT " + lim + " OFFSET " + off
-	rows, err := db.read.QueryContext(ctx, with+"SELECT "+callColumns+", x.score AS score, x.total AS total FROM ("+pick+
-		") x JOIN calls c ON c.id = x.id ORDER BY "+order, args...)
+	rows, err := db.read.QueryContext(ctx, with+"SELECT c.id AS id, "+score+" AS score, "+total+" AS total FROM "+from+where+
+		" ORDER BY "+order+" LIMIT "+lim+" OFFSET "+off, args...)
 	if err != nil {
 		return nil, page, translate(err)
 	}
 	defer rows.Close()
-	var ptrs []*coopdec.Call
+	var ids []int64
 	for rows.Next() {
-		c := &coopdec.Call{}
+		var id int64
 		var s float64
 		var n int
-		if err := scanCall(rows, c, &s, &n); err != nil {
+		if err := rows.Scan(&id, &s, &n); err != nil {
 			return nil, page, translate(err)
 		}
 		if with != "" {
 			page.Total = n
 		}
-		ptrs = append(ptrs, c)
+		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, page, translate(err)
 	}
 	rows.Close()
-	if len(ptrs) == 0 && page.Offset() > 0 && with != "" {
+	if len(ids) == 0 && page.Offset() > 0 && with != "" {
 		args = args[:len(args)-2]
 		if err := db.read.QueryRowContext(ctx, with+"SELECT count(*) FROM "+from+where, args...).Scan(&page.Total); err != nil {
 			return nil, page, translate(err)
 		}
 	}
-	if err := loadCallListChildren(ctx, db.read, ptrs); err != nil {
-		return nil, page, err
+	out, err := db.listCalls(ctx, version, ids)
+	return out, page, err
+}
+
+// listCalls returns the calls of ids, in order, as lists show them (texts
+// without their bodies): those kept at version (the public version read
+// before the IDs were chosen), the others read and kept. Each caller
+// gets its own copies.
+func (db *DB) listCalls(ctx context.Context, version int64, ids []int64) ([]coopdec.Call, error) {
+	out := make([]coopdec.Call, len(ids))
+	var missing []int64
+	for i, id := range ids {
+		if c, ok := db.callList.get(version, id); ok {
+			out[i] = *c.Clone()
+		} else {
+			missing = append(missing, id)
+		}
 	}
-	out := make([]coopdec.Call, len(ptrs))
-	for i, c := range ptrs {
-		out[i] = *c
+	if len(missing) == 0 {
+		return out, nil
 	}
-	return out, page, nil
+	rows, err := db.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls c WHERE c.id IN (`+
+		placeholders(1, len(missing))+`)`, anys(missing)...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var read []*coopdec.Call
+	for rows.Next() {
+		c := &coopdec.Call{}
+		if err := scanCall(rows, c); err != nil {
+			return nil, translate(err)
+		}
+		read = append(read, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	rows.Close()
+	if err := loadCallListChildren(ctx, db.read, read); err != nil {
+		return nil, err
+	}
+	byID, _ := indexCalls(read)
+	for i, id := range ids {
+		if c, ok := byID[id]; ok {
+			db.callList.put(version, id, c.Clone())
+			out[i] = *c
+		}
+	}
+	// A call deleted between the choice and the reading is left out.
+	kept := out[:0]
+	for _, c := range out {
+		if c.ID != 0 {
+			kept = append(kept, c)
+		}
+	}
+	return kept, nil
 }
 
 // loadCallListChildren fills what a list shows of calls: their titles and

@@ -66,6 +66,7 @@ type DB struct {
 	// read by ID, by public version.
 	orgChoices *versionedCache[string, orgChoiceList]
 	calls      *versionedCache[int64, *coopdec.Call]
+	callList   *versionedCache[int64, *coopdec.Call] // as lists show them
 	// labelHits keeps the directory's text hits of the last words searched.
 	labelHits *versionedCache[string, map[int64]float64]
 }
@@ -77,7 +78,8 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{},
 		orgChoices: newVersionedCache[string, orgChoiceList](16),
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
-		labelHits:  newVersionedCache[string, map[int64]float64](256)}
+		labelHits:  newVersionedCache[string, map[int64]float64](256),
+		callList:   newVersionedCache[int64, *coopdec.Call](1024)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

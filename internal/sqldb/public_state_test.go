@@ -81,6 +81,16 @@ func TestCallKept(t *testing.T) {
 	t.Parallel()
 	e := newCallEnv(t)
 	c := e.mustCreateCall(t, e.fullCall())
+	listed := func() string {
+		t.Helper()
+		list, _, err := e.db.SearchCalls(t.Context(), CallFilter{IncludeDraftsFor: &DraftAccess{All: true}}, coopdec.NewPage(1, 10))
+		if err != nil || len(list) != 1 {
+			t.Fatalf("SearchCalls: %v, %v", list, err)
+		}
+		list[0].Texts["fr"] = coopdec.CallText{Title: "changed by a reader of the list"}
+		return list[0].Texts["fr"].Title
+	}
+	listed()
 	first := e.mustCall(t, c.ID)
 	first.Texts["fr"] = coopdec.CallText{Title: "changed by a reader"}
 	first.Themes[0] = "changed"
@@ -94,6 +104,10 @@ func TestCallKept(t *testing.T) {
 	}
 	if got := e.mustCall(t, c.ID); got.Texts["fr"].Title != "Appel franco-brésilien révisé" {
 		t.Errorf("after the update: title %q", got.Texts["fr"].Title)
+	}
+	list, _, err := e.db.SearchCalls(t.Context(), CallFilter{IncludeDraftsFor: &DraftAccess{All: true}}, coopdec.NewPage(1, 10))
+	if err != nil || len(list) != 1 || list[0].Texts["fr"].Title != "Appel franco-brésilien révisé" {
+		t.Errorf("search after the update: %+v, %v", list, err)
 	}
 }
 
