@@ -1,8 +1,10 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/sqldb"
@@ -111,6 +113,29 @@ func (d expertiseData) ThemeLabel(code string) string {
 		return th.Name(d.lang)
 	}
 	return code
+}
+
+// FacetOptions draws the options of a facet's select, the one of value
+// cur selected, as the template drew them: a facet lists up to every
+// country, and drawn by the template they were a third of the page's time.
+func (d expertiseData) FacetOptions(kind, cur string) template.HTML {
+	var list []coopdec.FacetCount
+	var name func(string) string
+	switch kind {
+	case "theme":
+		list, name = d.Facets.Themes, d.ThemeLabel
+	case "region":
+		list, name = d.Facets.Regions, d.RegionName
+	case "language":
+		list, name = d.Facets.Languages, d.LanguageName
+	case "country":
+		list, name = d.Facets.Countries, d.CountryName
+	}
+	opts := make([]aplOption, len(list))
+	for i, f := range list {
+		opts[i] = aplOptionOf(f.Value, name(f.Value)+" ("+strconv.Itoa(f.Count)+")")
+	}
+	return aplDrawOptions(opts, cur)
 }
 
 func (s *Server) expertisePage(w http.ResponseWriter, r *http.Request) {
