@@ -134,7 +134,7 @@ func (s *Server) cachedPublic(h http.HandlerFunc) http.HandlerFunc {
 		}
 		s.public.misses.Add(1)
 		before := w.Header().Clone()
-		rec := &recordingWriter{ResponseWriter: w, buf: renderBuffers.Get().(*bytes.Buffer)}
+		rec := &recordingWriter{statusWriter: statusWriter{ResponseWriter: w}, buf: renderBuffers.Get().(*bytes.Buffer)}
 		defer putRenderBuffer(rec.buf)
 		h(rec, r)
 		if rec.status != http.StatusOK || rec.over {
@@ -261,23 +261,12 @@ func gunzipInto(buf *bytes.Buffer, gz []byte) error {
 // recordingWriter passes an answer on and keeps a copy of its body, up to
 // publicPageMax.
 type recordingWriter struct {
-	http.ResponseWriter
-	status int
-	buf    *bytes.Buffer
-	over   bool
-}
-
-func (w *recordingWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
+	statusWriter
+	buf  *bytes.Buffer
+	over bool
 }
 
 func (w *recordingWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
 	if !w.over {
 		if w.buf.Len()+len(p) > publicPageMax {
 			w.over = true
@@ -285,7 +274,5 @@ func (w *recordingWriter) Write(p []byte) (int, error) {
 			w.buf.Write(p)
 		}
 	}
-	return w.ResponseWriter.Write(p)
+	return w.statusWriter.Write(p)
 }
-
-func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
