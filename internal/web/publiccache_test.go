@@ -28,11 +28,8 @@ func TestNextLeftChange(t *testing.T) {
 	}
 	deadline := time.Date(2026, time.March, 31, 10, 0, 30, 500, time.UTC)
 	r := rand.New(rand.NewPCG(7, 7))
-	var lefts []time.Duration
-	for _, d := range []time.Duration{1, time.Second, time.Minute, time.Minute + 1, time.Hour - 1, time.Hour, time.Hour + 1,
-		2 * time.Hour, 2*time.Hour - 1, 48 * time.Hour, 48*time.Hour - 1, 48*time.Hour + 1, 72 * time.Hour, 400 * 24 * time.Hour} {
-		lefts = append(lefts, d)
-	}
+	lefts := []time.Duration{1, time.Second, time.Minute, time.Minute + 1, time.Hour - 1, time.Hour, time.Hour + 1,
+		2 * time.Hour, 2*time.Hour - 1, 48 * time.Hour, 48*time.Hour - 1, 48*time.Hour + 1, 72 * time.Hour, 400 * 24 * time.Hour}
 	for range 2000 {
 		lefts = append(lefts, time.Duration(r.Int64N(int64(5*24*time.Hour))))
 	}
