@@ -196,6 +196,32 @@ func waitCompleted(t *testing.T, events <-chan *river.Event, kind string, n int)
 	return done
 }
 
+// waitCompletedAll waits for want[kind] completed jobs of each kind, in
+// whatever order they finish; events of other kinds are skipped.
+func waitCompletedAll(t *testing.T, events <-chan *river.Event, want map[string]int) {
+	t.Helper()
+	left := 0
+	for _, n := range want {
+		left += n
+	}
+	deadline := time.After(waitLimit)
+	for left > 0 {
+		select {
+		case ev := <-events:
+			if want[ev.Job.Kind] == 0 {
+				continue
+			}
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("got job %d (%s) %s with errors %v; want it completed", ev.Job.ID, ev.Job.Kind, ev.Kind, ev.Job.Errors)
+			}
+			want[ev.Job.Kind]--
+			left--
+		case <-deadline:
+			t.Fatalf("still waiting for %v after %v", want, waitLimit)
+		}
+	}
+}
+
 func start(t *testing.T, r *Runner) {
 	t.Helper()
 	if err := r.Start(t.Context()); err != nil {
