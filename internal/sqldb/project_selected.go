@@ -41,9 +41,12 @@ type selectedCache struct {
 // records. The searches kept are the most frequent ones (the first page of
 // a common word, of a country), not every search ever made: once full, the
 // cache starts afresh.
+// A search whose key is longer than projectKeyMax (a pasted text) is not
+// kept: keys are not counted in the bound.
 const (
 	projectCachePages = 512
 	projectCacheDocs  = 2048
+	projectKeyMax     = 1 << 10
 )
 
 // projectCache keeps, for the latest version of the public record of
@@ -100,7 +103,7 @@ func (c *selectedCache) putPage(version int64, key string, ids []int64, total in
 	}
 	c.projects.mu.Lock()
 	defer c.projects.mu.Unlock()
-	if !c.projects.at(version) {
+	if !c.projects.at(version) || len(key) > projectKeyMax {
 		return
 	}
 	putBounded(&c.projects.pages, key, projectPage{ids: ids, total: total}, projectCachePages)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -30,14 +31,8 @@ type PublicState struct {
 
 // NextInstant returns the first of s.Instants after now, or the zero time.
 func (s *PublicState) NextInstant(now time.Time) time.Time {
-	i, found := slices.BinarySearchFunc(s.Instants, now, time.Time.Compare)
-	if found {
-		i++
-	}
-	for ; i < len(s.Instants); i++ {
-		if s.Instants[i].After(now) {
-			return s.Instants[i]
-		}
+	if i := sort.Search(len(s.Instants), func(i int) bool { return s.Instants[i].After(now) }); i < len(s.Instants) {
+		return s.Instants[i]
 	}
 	return time.Time{}
 }

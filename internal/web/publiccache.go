@@ -39,10 +39,10 @@ type publicCache struct {
 	version int64 // of the entries held (public data)
 	project int64 // of the entries held (funded projects)
 	entries map[string]*publicEntry
-	bytes   int // compressed bodies held
+	bytes   int // keys and compressed bodies held
 	max     int
 
-	hits, misses atomic.Int64
+	hits atomic.Int64
 }
 
 // publicCacheBytes bounds the compressed pages held: a search page of
@@ -54,6 +54,10 @@ const publicCacheMaxAge = 5 * time.Minute
 
 // publicPageMax is the largest page (uncompressed) kept.
 const publicPageMax = 1 << 20
+
+// publicKeyMax is the longest URL kept: a key counts in the bound, and
+// requests with long made-up queries must not fill it.
+const publicKeyMax = 2 << 10
 
 type publicEntry struct {
 	from, until time.Time // served while from <= now < until
@@ -89,10 +93,10 @@ func (c *publicCache) put(key string, st *sqldb.PublicState, e *publicEntry) {
 		c.bytes, c.version, c.project = 0, st.Version, st.Projects
 	}
 	if old := c.entries[key]; old != nil {
-		c.bytes -= len(old.gz)
+		c.bytes -= len(key) + len(old.gz)
 	}
 	c.entries[key] = e
-	c.bytes += len(e.gz)
+	c.bytes += len(key) + len(e.gz)
 	// Over the bound, entries go in the map's (random) order: a bound
 	// exceeded by a list of pages read round and round would, with the
 	// least recently used going first, keep none of them.
@@ -102,7 +106,7 @@ func (c *publicCache) put(key string, st *sqldb.PublicState, e *publicEntry) {
 		}
 		if k != key {
 			delete(c.entries, k)
-			c.bytes -= len(old.gz)
+			c.bytes -= len(k) + len(old.gz)
 		}
 	}
 }
@@ -127,12 +131,15 @@ func (s *Server) cachedPublic(h http.HandlerFunc) http.HandlerFunc {
 			kind = "json"
 		}
 		key := info(r).lang + "|" + kind + "|" + r.URL.RequestURI()
+		if len(key) > publicKeyMax {
+			h(w, r)
+			return
+		}
 		if e := s.public.get(key, st, now); e != nil {
 			s.public.hits.Add(1)
 			s.writePublic(w, r, e)
 			return
 		}
-		s.public.misses.Add(1)
 		before := w.Header().Clone()
 		rec := &recordingWriter{statusWriter: statusWriter{ResponseWriter: w}, buf: renderBuffers.Get().(*bytes.Buffer)}
 		defer putRenderBuffer(rec.buf)

@@ -105,6 +105,15 @@ func TestPublicCache(t *testing.T) {
 	if again := f.page(anon, path, http.StatusOK); again != first || hits() != h0+1 {
 		t.Fatalf("second anonymous search: hits %d → %d, same page %v; want one hit and the same page", h0, hits(), again == first)
 	}
+	// A long made-up query is answered, never kept.
+	long := path + "&x=" + strings.Repeat("a", publicKeyMax)
+	f.page(anon, long, http.StatusOK)
+	h1 := hits()
+	f.page(anon, long, http.StatusOK)
+	if hits() != h1 {
+		t.Errorf("a long query was kept: hits %d → %d", h1, hits())
+	}
+
 	// gzip to the clients that ask for it, the same page.
 	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
 	req.Header.Set("Accept-Encoding", "gzip")
@@ -125,7 +134,7 @@ func TestPublicCache(t *testing.T) {
 
 	// The officer sees the draft call; the anonymous page, kept, never
 	// reaches the officer, nor the officer's page the visitors.
-	h1 := hits()
+	h1 = hits()
 	officer := f.page(f.as(f.officer), "/appels", http.StatusOK)
 	if !strings.Contains(officer, "AAP-FR-BR-02") || hits() != h1 {
 		t.Errorf("officer's search: draft shown %v, hits %d → %d; want the draft, no hit", strings.Contains(officer, "AAP-FR-BR-02"), h1, hits())
@@ -201,15 +210,19 @@ func TestPublicCacheBound(t *testing.T) {
 	now := time.Now()
 	for i := range 100 {
 		c.put(string(rune('a'+i%26))+strings.Repeat("x", i), st, &publicEntry{from: now, until: now.Add(time.Hour), gz: bytes.Repeat([]byte{1}, 1000)})
-		if c.bytes > c.max || c.bytes != 1000*len(c.entries) {
-			t.Fatalf("after %d pages: %d bytes for %d entries; bound %d", i+1, c.bytes, len(c.entries), c.max)
+		held := 0 // the keys count too
+		for k, e := range c.entries {
+			held += len(k) + len(e.gz)
+		}
+		if c.bytes > c.max || c.bytes != held {
+			t.Fatalf("after %d pages: %d bytes for %d entries holding %d; bound %d", i+1, c.bytes, len(c.entries), held, c.max)
 		}
 	}
 	if c.get("a", &sqldb.PublicState{Version: 2}, now) != nil {
 		t.Error("a page of an older version is served")
 	}
 	c.put("new", &sqldb.PublicState{Version: 2}, &publicEntry{from: now, until: now.Add(time.Hour), gz: []byte{1}})
-	if len(c.entries) != 1 || c.bytes != 1 {
+	if len(c.entries) != 1 || c.bytes != len("new")+1 {
 		t.Errorf("a newer version keeps %d older pages (%d bytes)", len(c.entries)-1, c.bytes)
 	}
 	c.put("old", st, &publicEntry{from: now, until: now.Add(time.Hour), gz: []byte{1}})
