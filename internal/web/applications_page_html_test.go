@@ -1,0 +1,219 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/sqldb"
+)
+
+// aplCapture replaces the application pages' templates of a test server
+// by one that keeps the view each page would have been drawn from.
+type aplCapture struct {
+	mu    sync.Mutex
+	views []*view
+}
+
+func newAplCapture(t *testing.T, s *Server) *aplCapture {
+	t.Helper()
+	c := &aplCapture{}
+	tmpl := template.Must(template.New("capture").Funcs(template.FuncMap{"capture": func(v *view) string {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.views = append(c.views, v)
+		return ""
+	}}).Parse(`{{capture .}}`))
+	s.pages.byName["application_edit"], s.pages.byName["application_show"] = tmpl, tmpl
+	return c
+}
+
+// last is the view of the last page drawn.
+func (c *aplCapture) last(t *testing.T) (*view, *aplPageData) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.views) == 0 {
+		t.Fatal("no application page drawn")
+	}
+	v := c.views[len(c.views)-1]
+	return v, v.Data.(*aplPageData)
+}
+
+// aplSpaces collapses white space, which the templates and the Go code lay
+// out differently: the markup must be the same, and white space where the
+// templates have some.
+var aplSpaces = regexp.MustCompile(`\s+`)
+
+// TestAplSectionsAsTemplates holds the application page's sections drawn
+// in Go (fields, documents, eligibility) equal to the partials that drew
+// them, which stay their reference: on a draft with every kind of row,
+// partners invited or confirmed, files and hostile text; on a refused save
+// with its errors and a row added; on a search of organisations; on an
+// answer to a correction request that opens some fields and documents.
+func TestAplSectionsAsTemplates(t *testing.T) {
+	ref, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/partials/application_fields.html",
+		"templates/partials/application_side.html", "templates/partials/field.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newAplFixture(t)
+	e := f.e
+	ctx := context.Background()
+	capture := newAplCapture(t, e.srv)
+	rosario := e.org(&coopdec.Organisation{Kind: coopdec.OrgForeignAuthority, Name: `Municipalidad de "Rosario" & <Co>`, Country: "AR"})
+	c := e.client().login(f.marseilleUser.Email)
+	id := f.start(c)
+	a := f.app(id)
+	f.content(a)
+	a.Texts["fr"] = coopdec.ApplicationText{Title: `<script>alert("x")</script> & 'quotes' + plus`, Summary: "Ligne 1\nLigne 2",
+		Context: "Contexte", Objectives: "Objectifs", Sustainability: "Durabilité"}
+	a.Texts["es"] = coopdec.ApplicationText{Title: "Título", Summary: "Resumen", Context: "Contexto"}
+	a.Partners = append(a.Partners,
+		coopdec.Partner{OrganisationID: rosario.ID, Name: rosario.Name, Kind: coopdec.OrgForeignAuthority, Country: "AR",
+			Role: coopdec.RolePartner, Contribution: "Salles", ContributionCents: 150_000, InKind: true},
+		coopdec.Partner{Name: "Universidad <Nacional>", Kind: coopdec.OrgUniversity, Country: "AR", Role: coopdec.RoleAssociated})
+	a.Budget.Financing = append(a.Budget.Financing,
+		coopdec.FinancingLine{Source: coopdec.FundingPartner, PartnerOrganisationID: rosario.ID, Label: "Rosario", AmountCents: 150_000, InKind: true})
+	path := fmt.Sprintf("/candidatures/%d", id)
+	aplStatus(t, "save", c.post(path, aplForm(a)), http.StatusSeeOther)
+	a = f.app(id)
+	tokens := make(chan string, 1)
+	for i, email := range []string{"p@rosario.example.org", "q@rosario.example.org"} {
+		if _, err := e.db.InvitePartner(ctx, e.runner, id, f.app(id).Version, i+1, email, "es", coopdec.Actor{},
+			func(pc *coopdec.PartnerConfirmation, _ *coopdec.Application, token string) []sqldb.Job {
+				tokens <- token
+				return nil
+			}); err != nil {
+			t.Fatal(err)
+		}
+		tok := <-tokens
+		if i == 0 {
+			if _, err := e.db.RespondPartnerConfirmation(ctx, e.runner, tok, coopdec.ConfirmationConfirmed, "Intendencia",
+				"Con gusto <3", coopdec.Actor{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	up := aplForm(f.app(id))
+	up.Set("document_code", "council_deliberation")
+	aplStatus(t, "upload", c.postFile(path+"/pieces", up, "file", `délibération "n°1" <a>.pdf`, smallPDF), http.StatusSeeOther)
+
+	check := func(name string) {
+		t.Helper()
+		v, d := capture.last(t)
+		for _, s := range []struct {
+			partial string
+			got     template.HTML
+		}{{"application_fields", d.FieldsHTML(v)}, {"application_documents", d.DocumentsHTML(v)},
+			{"application_eligibility", d.EligibilityHTML(v)}} {
+			var want strings.Builder
+			if err := ref.ExecuteTemplate(&want, s.partial, v); err != nil {
+				t.Fatal(err)
+			}
+			g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(s.got), " "))
+			w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
+			if g != w {
+				i := 0
+				for i < len(g) && i < len(w) && g[i] == w[i] {
+					i++
+				}
+				t.Errorf("%s, %s: differs from the partial at byte %d:\ngot  …%s…\nwant …%s…", name, s.partial, i,
+					g[max(0, i-200):min(len(g), i+200)], w[max(0, i-200):min(len(w), i+200)])
+			}
+			if len(w) < 200 && s.partial != "application_eligibility" {
+				t.Errorf("%s, %s: the partial drew %q; want the section", name, s.partial, w)
+			}
+		}
+	}
+
+	aplStatus(t, "draft", c.get(path), http.StatusOK)
+	check("draft")
+
+	bad := aplForm(f.app(id))
+	bad.Set("texts.fr.title", "")
+	bad.Set("budget.expenses.0.amount_cents", "douze")
+	bad.Set("partners.1.country", "")
+	bad.Set("activities.1.end", "-3")
+	bad.Set("action", "add:partners")
+	c.post(path, bad)
+	if v, _ := capture.last(t); len(v.Errors) < 2 {
+		t.Errorf("refused save: got errors %v; want those of the amount and the month", v.Errors)
+	}
+	check("refused save, a partner's row added")
+
+	find := aplForm(f.app(id))
+	find.Set("action", "find:partners")
+	find.Set("organisations", "Rosario")
+	c.post(path, find)
+	check("search of organisations")
+
+	// Another draft, complete, submitted, then under a correction request.
+	id = f.start(c)
+	path = fmt.Sprintf("/candidatures/%d", id)
+	a = f.app(id)
+	f.content(a)
+	aplStatus(t, "save the second draft", c.post(path, aplForm(a)), http.StatusSeeOther)
+	if _, err := e.db.InvitePartner(ctx, e.runner, id, f.app(id).Version, 0, "p@rosario.example.org", "es", coopdec.Actor{},
+		func(pc *coopdec.PartnerConfirmation, _ *coopdec.Application, token string) []sqldb.Job {
+			tokens <- token
+			return nil
+		}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.RespondPartnerConfirmation(ctx, e.runner, <-tokens, coopdec.ConfirmationConfirmed, "Intendencia", "",
+		coopdec.Actor{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	up = aplForm(f.app(id))
+	up.Set("document_code", "council_deliberation")
+	aplStatus(t, "upload", c.postFile(path+"/pieces", up, "file", "d.pdf", smallPDF), http.StatusSeeOther)
+	sub := aplForm(f.app(id))
+	sub.Set("idempotency_key", "web-test-sections")
+	aplStatus(t, "submit", c.post(path+"/depot", sub), http.StatusSeeOther)
+	officer, err := e.db.UserByID(ctx, f.officer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := &coopdec.CorrectionRequest{ApplicationID: id, Reason: "Précisez.", Fields: []string{"texts", "budget", "activities"},
+		Documents: []string{"council_deliberation"}, DueAt: e.db.Now().Add(10 * 24 * time.Hour)}
+	if err := e.db.RequestCorrection(ctx, e.runner, officer, cr, coopdec.Actor{UserID: officer.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	aplStatus(t, "correction", c.get(path), http.StatusOK)
+	check("answer to a correction request")
+	up = url.Values{"document_code": {"council_deliberation"}}
+	c.postFile(path+"/pieces", up, "file", "nouvelle délibération.pdf", smallPDF)
+	aplStatus(t, "correction with a file", c.get(path), http.StatusOK)
+	if _, d := capture.last(t); len(d.Pending) != 1 {
+		t.Errorf("correction with a file: got %d pending files; want 1", len(d.Pending))
+	}
+	check("answer to a correction request, with a file")
+	answer := aplFormValues(f.app(id))
+	answer.Set("texts.fr.summary", "")
+	c.post(fmt.Sprintf("%s/corrections/%d/reponse", path, cr.ID), answer)
+	check("answer refused")
+}
+
+// TestEscHref holds escHref equal to html/template in an href.
+func TestEscHref(t *testing.T) {
+	tmpl := template.Must(template.New("").Parse(`<a href="{{.}}">`))
+	for _, s := range []string{"#budget.expenses.0.amount_cents", "/expertise?q=eau&theme=water+x", "/a b/é", "javascript:alert(1)",
+		"https://example.org/x?y='1'", "mailto:a@b.c", "/x%2Fy%zz", `/"<>`, "/pieces/12/suppression", ""} {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		if got := `<a href="` + escHref(s) + `">`; got != want.String() {
+			t.Errorf("%q: got %s; want %s", s, got, want.String())
+		}
+	}
+}
