@@ -2,7 +2,13 @@ package coopdec
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFold(t *testing.T) {
@@ -32,6 +38,40 @@ func TestFoldASCIIAsUnicode(t *testing.T) {
 		s := string(b)
 		if got, want := foldASCII(s), foldUnicode(s); got != want {
 			t.Fatalf("Fold(%q): fast path %q, general %q", s, got, want)
+		}
+	}
+}
+
+// foldUnicode folds as it did with a chain of transformers, on accented
+// and composed letters, combining marks, ligatures, other scripts and
+// invalid UTF-8.
+func TestFoldUnicodeAsChain(t *testing.T) {
+	ref := func(s string) string {
+		out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+		if err != nil {
+			out = s
+		}
+		out = ligatures.Replace(out)
+		out = strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return ' '
+		}, out)
+		return strings.Join(strings.Fields(out), " ")
+	}
+	alphabet := []string{"a", "e", "E", "É", "é", "è", "ê", "ë", "È", "ç", "Ç", "œ", "Œ", "æ", "ß", "ñ", "Ñ", "ü", "ÿ", "Å", "ø",
+		"ł", "°", "«", "»", "’", "-", "'", " ", ",", "\u0301", "\u0300", "\u0327", "\u0308", "ğ", "ş", "İ", "ı", "ĳ", "ǅ", "日本",
+		"Дж", "À", "Î", "ô", "щ", "\u200d", "й", "1", "٣", "\xff", "\xc3", "\xe2\x82"}
+	r := rand.New(rand.NewPCG(11, 11))
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, want := foldUnicode(s), ref(s); got != want {
+			t.Fatalf("foldUnicode(%q) = %q; the chain gives %q", s, got, want)
 		}
 	}
 }
