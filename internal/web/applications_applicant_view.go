@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -446,10 +445,17 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 	for _, l := range a.Budget.Financing {
 		ids = append(ids, l.FunderOrganisationID, l.PartnerOrganisationID)
 	}
-	for _, g := range []string{"partners.%d.organisation_id", "budget.financing.%d.partner_organisation_id"} {
-		for i := 0; i < 100; i++ {
-			if id, err := strconv.ParseInt(form.Get(fmt.Sprintf(g, i)), 10, 64); err == nil && id > 0 {
+	// Those the form names on its rows (at most 100 per group).
+	named := 0
+	for key, vals := range form {
+		if len(vals) == 0 || vals[0] == "" || named >= 200 {
+			continue
+		}
+		if strings.HasPrefix(key, "partners.") && strings.HasSuffix(key, ".organisation_id") ||
+			strings.HasPrefix(key, "budget.financing.") && strings.HasSuffix(key, ".partner_organisation_id") {
+			if id, err := strconv.ParseInt(vals[0], 10, 64); err == nil && id > 0 {
 				ids = append(ids, id)
+				named++
 			}
 		}
 	}
