@@ -136,7 +136,9 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 	}
 	river.AddWorker(workers, digest)
 	river.AddWorker(workers, &MailWorker{sender: opts.Mail})
-	river.AddWorker(workers, &MailBatchWorker{sender: opts.Mail})
+	batch := &MailBatchWorker{sender: opts.Mail}
+	river.AddWorker(workers, batch)
+	river.AddWorker(workers, &ReceiptMailWorker{batch: batch})
 	river.AddWorker(workers, newLabelExpiryWorker(db, logger, opts, r))
 	config := &river.Config{
 		Logger:  logger,

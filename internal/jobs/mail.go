@@ -74,10 +74,16 @@ type MailBatchWorker struct {
 func (w *MailBatchWorker) Timeout(*river.Job[MailBatchArgs]) time.Duration { return 5 * time.Minute }
 
 func (w *MailBatchWorker) Work(ctx context.Context, job *river.Job[MailBatchArgs]) error {
+	return w.send(ctx, job.Args)
+}
+
+// send sends a batch's emails in order; when one fails after the first,
+// the rest are requeued and send returns nil.
+func (w *MailBatchWorker) send(ctx context.Context, batch MailBatchArgs) error {
 	if w.sender == nil {
 		return errNoSender
 	}
-	for i, a := range job.Args.Messages {
+	for i, a := range batch.Messages {
 		err := w.sender.Send(ctx, mail.Message{To: a.To, Subject: a.Subject, Text: a.Text})
 		if err == nil {
 			continue
@@ -86,7 +92,7 @@ func (w *MailBatchWorker) Work(ctx context.Context, job *river.Job[MailBatchArgs
 		if i == 0 {
 			return err // nothing sent: retried whole
 		}
-		rest := MailBatchArgs{Messages: job.Args.Messages[i:]}
+		rest := MailBatchArgs{Messages: batch.Messages[i:]}
 		if qerr := w.requeueRest(ctx, rest); qerr != nil {
 			return errors.Join(err, qerr) // retried whole: the first ones again, rather than none of the rest
 		}

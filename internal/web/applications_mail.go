@@ -68,24 +68,31 @@ func mailNumber(a *coopdec.Application) string {
 
 // receiptMails sends the receipt to the lead's members (team): the number,
 // the time, the SHA-256 of the content and of each file, and the links to
-// the receipt's page and to its check, filled in.
+// the receipt's page and to its check, filled in. The job carries these
+// once; its worker writes each member's email (jobs.ReceiptMailArgs).
 func (s *Server) receiptMails(team []sqldb.DraftHolder, sub coopdec.Submission, a *coopdec.Application, c *coopdec.Call) []sqldb.Job {
+	if len(team) == 0 {
+		return nil
+	}
 	rec := sub.Receipt
-	page := s.link(fmt.Sprintf("/candidatures/%d/recepisse", a.ID))
-	check := s.link(aplReceiptCheckPath(rec))
-	return mailBatch(s.mailsTo(team, 0, "mail.application.receipt", func(lang string) []any {
-		files := s.cat.T(lang, "mail.application.no_files")
-		if len(rec.Attachments) > 0 {
-			lines := make([]string, 0, len(rec.Attachments))
-			for _, h := range rec.Attachments {
-				// As the receipt check reads files: "name: sha256".
-				lines = append(lines, h.Name+": "+h.SHA256)
-			}
-			files = strings.Join(lines, "\n")
+	args := jobs.ReceiptMailArgs{Titles: map[string]string{}, CallTitles: map[string]string{}, Number: rec.Number,
+		SubmittedAt: rec.SubmittedAt, ContentSHA256: rec.ContentSHA256,
+		Page: s.link(fmt.Sprintf("/candidatures/%d/recepisse", a.ID)), Check: s.link(aplReceiptCheckPath(rec))}
+	for _, h := range rec.Attachments {
+		// As the receipt check reads files: "name: sha256".
+		args.Files = append(args.Files, h.Name+": "+h.SHA256)
+	}
+	for _, x := range team {
+		lang := x.Language
+		if !coopdec.ValidLanguage(lang) {
+			lang = "fr"
 		}
-		return []any{applicationTitle(a, lang), callTitle(c, lang), rec.Number, rec.SubmittedAt.In(Paris).Format(mailSecond),
-			rec.SubmittedAt.UTC().Format(mailUTC), rec.ContentSHA256, files, page, check}
-	}))
+		args.To = append(args.To, jobs.Recipient{Email: x.Email, Language: lang})
+		if _, ok := args.Titles[lang]; !ok {
+			args.Titles[lang], args.CallTitles[lang] = applicationTitle(a, lang), callTitle(c, lang)
+		}
+	}
+	return []sqldb.Job{{Args: args}}
 }
 
 // mailBatch turns the emails of one event into one job

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestApplicationMails(t *testing.T) {
 		want  []string // in every email
 		fr    []string // in the French one
 	}{
-		{"receipt", flattenMailBatch(t, s.receiptMails(people, coopdec.Submission{ApplicationID: a.ID, Receipt: rec}, a, c)), 6,
+		{"receipt", receiptMailsOf(t, s, s.receiptMails(people, coopdec.Submission{ApplicationID: a.ID, Receipt: rec}, a, c)), 6,
 			[]string{rec.Number, rec.ContentSHA256, "délibération.pdf: " + strings.Repeat("d", 64), "2026-06-15 12:03:27 UTC",
 				"15/06/2026 14:03:27", page + "/recepisse", base + "/recepisses/verification?"},
 			[]string{"Accusé de réception AAP-FR-AR-01-2026-0007", "heure de Paris", "Appel franco-argentin"}},
@@ -121,19 +122,32 @@ func TestMailSubjectIsOneLine(t *testing.T) {
 	}
 }
 
-// flattenMailBatch checks that an event's emails came as one batch job and
-// returns them one job each, as the table compares them.
-func flattenMailBatch(t *testing.T, list []sqldb.Job) []sqldb.Job {
+// receiptMailsOf checks that a submission's receipt came as one job that
+// carries what its emails say once, and returns the emails its worker
+// writes, one job each, as the table compares them.
+func receiptMailsOf(t *testing.T, s *Server, list []sqldb.Job) []sqldb.Job {
 	t.Helper()
 	if len(list) != 1 {
-		t.Fatalf("got %d jobs; want one batch", len(list))
+		t.Fatalf("got %d jobs; want one receipt job", len(list))
 	}
-	b, ok := list[0].Args.(jobs.MailBatchArgs)
+	r, ok := list[0].Args.(jobs.ReceiptMailArgs)
 	if !ok {
-		t.Fatalf("got job %T; want jobs.MailBatchArgs", list[0].Args)
+		t.Fatalf("got job %T; want jobs.ReceiptMailArgs", list[0].Args)
 	}
-	out := make([]sqldb.Job, len(b.Messages))
-	for i, m := range b.Messages {
+	msgs := r.Messages(s.cat)
+	args, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails, err := json.Marshal(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(args)*3 > len(mails) {
+		t.Errorf("the receipt's job holds %d bytes for emails of %d: want it much smaller than the emails", len(args), len(mails))
+	}
+	out := make([]sqldb.Job, len(msgs))
+	for i, m := range msgs {
 		out[i] = sqldb.Job{Args: m}
 	}
 	return out
