@@ -49,9 +49,12 @@ func marshalApplicationContent(a *coopdec.Application) (string, error) {
 }
 
 func unmarshalApplicationContent(s string, a *coopdec.Application) error {
-	var c applicationContent
-	if err := json.Unmarshal([]byte(s), &c); err != nil {
-		return fmt.Errorf("application %d: unable to read its content: %w", a.ID, err)
+	c, ok := contentMemo.get(s)
+	if !ok {
+		if err := json.Unmarshal([]byte(s), &c); err != nil {
+			return fmt.Errorf("application %d: unable to read its content: %w", a.ID, err)
+		}
+		contentMemo.put(s, c)
 	}
 	a.Texts, a.Themes, a.Countries, a.Places = c.Texts, c.Themes, c.Countries, c.Places
 	a.Activities, a.DurationMonths, a.Results = c.Activities, c.DurationMonths, c.Results
