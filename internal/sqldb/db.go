@@ -69,6 +69,9 @@ type DB struct {
 	callList   *versionedCache[int64, *coopdec.Call] // as lists show them
 	// labelHits keeps the directory's text hits of the last words searched.
 	labelHits *versionedCache[string, map[int64]float64]
+	// touched keeps the marks of sessions and API tokens used until they
+	// are written.
+	touched *touches
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
@@ -79,7 +82,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		orgChoices: newVersionedCache[string, orgChoiceList](16),
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
 		labelHits:  newVersionedCache[string, map[int64]float64](256),
-		callList:   newVersionedCache[int64, *coopdec.Call](1024)}
+		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: newTouches()}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)
@@ -117,6 +120,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqldb: unable to reach the %s database: %w", db.Dialect, err)
 	}
+	db.startTouches()
 	return db, nil
 }
 
@@ -145,6 +149,7 @@ func openSQLite(path string, writer bool) (*sql.DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stopTouches()
 	if db.commits != nil {
 		db.commits.close()
 	}

@@ -82,6 +82,11 @@ type SweepReport struct {
 // invitations used or expired more than 30 days ago.
 func (db *DB) Sweep(ctx context.Context) (SweepReport, error) {
 	var r SweepReport
+	// The sessions' marks kept in memory first: a session used a moment
+	// ago is not idle.
+	if err := db.flushTouches(ctx); err != nil {
+		return r, translate(err)
+	}
 	now := db.now()
 	spent := now.Add(-spentLinkRetention)
 	err := db.tx(ctx, func(tx *sql.Tx) error {

@@ -55,17 +55,18 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 	if err != nil {
 		return nil, s, translate(err)
 	}
+	if at, ok := db.touched.sessionSeen(hash); ok && at.After(s.LastSeenAt) {
+		s.LastSeenAt = at
+	}
 	now := db.now()
 	if !coopdec.SessionValid(s.CreatedAt, s.LastSeenAt, now) {
 		_, _ = db.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
 		return nil, s, errSessionInvalid
 	}
-	// Writing on every request would serialize reads behind SQLite's single
-	// writer; a minute of slack on a 30-minute idle timeout is harmless.
+	// A minute of slack on a 30-minute idle timeout is harmless; the mark
+	// is written with the others (touches).
 	if now.Sub(s.LastSeenAt) > time.Minute {
-		if _, err := db.exec(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, now, hash); err != nil {
-			return nil, s, err
-		}
+		db.touched.session(hash, now)
 		s.LastSeenAt = now
 	}
 	u, err := db.UserByID(ctx, s.UserID)

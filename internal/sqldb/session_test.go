@@ -155,6 +155,9 @@ func TestSessionLastSeen(t *testing.T) {
 		if !s.LastSeenAt.Equal(want) {
 			t.Fatalf("at +%v: got last seen %v; want %v", tc.at, s.LastSeenAt, want)
 		}
+		if err := db.flushTouches(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if got := storedLastSeen(t, db, tok); !got.Equal(want) {
 			t.Fatalf("at +%v: got stored last seen %v; want %v", tc.at, got, want)
 		}
@@ -469,5 +472,83 @@ func TestAPITokens(t *testing.T) {
 	}
 	if list, err := db.ListAPITokens(ctx, other.ID); err != nil || len(list) != 0 {
 		t.Fatalf("got %v, %v for another user; want none", list, err)
+	}
+}
+
+// TestTouchesWritten: the marks of a session and an API token used are
+// seen at once by their readers, written by a flush, never moved back over
+// a later mark another server wrote, and written when the database closes.
+func TestTouchesWritten(t *testing.T) {
+	t.Parallel()
+	db, clk := openClockDB(t)
+	ctx := t.Context()
+	u := mustCreateUser(t, db, "alice@example.org", "Alice")
+	tok, err := db.CreateSession(ctx, u.ID, "", "192.0.2.1", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, apiTok, err := db.CreateAPIToken(ctx, u.ID, "ci", coopdec.Actor{UserID: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storedUsed := func() time.Time {
+		t.Helper()
+		var at time.Time
+		if err := db.read.QueryRowContext(ctx, `SELECT last_used_at FROM api_tokens WHERE id = $1`, apiTok.ID).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+
+	clk.now = t0.Add(2 * time.Minute)
+	if _, s, err := db.SessionUser(ctx, tok); err != nil || !s.LastSeenAt.Equal(clk.now) {
+		t.Fatalf("session used: got %v, %v; want last seen %v", s.LastSeenAt, err, clk.now)
+	}
+	if _, err := db.APITokenUser(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	// Half a minute later the session is seen as used then, not idle.
+	clk.now = t0.Add(2*time.Minute + 30*time.Second)
+	if _, s, err := db.SessionUser(ctx, tok); err != nil || !s.LastSeenAt.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("session used again: got %v, %v; want last seen %v", s.LastSeenAt, err, t0.Add(2*time.Minute))
+	}
+	if list, err := db.ListAPITokens(ctx, u.ID); err != nil || len(list) != 1 || list[0].LastUsedAt == nil ||
+		!list[0].LastUsedAt.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("token list: got %+v, %v; want last used %v", list, err, t0.Add(2*time.Minute))
+	}
+	if err := db.flushTouches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := storedLastSeen(t, db, tok); !got.Equal(t0.Add(2 * time.Minute)) {
+		t.Fatalf("after the flush: got stored last seen %v; want %v", got, t0.Add(2*time.Minute))
+	}
+	if got := storedUsed(); !got.Equal(t0.Add(2 * time.Minute)) {
+		t.Fatalf("after the flush: got stored last used %v; want %v", got, t0.Add(2*time.Minute))
+	}
+
+	// Another server marked the session later than this one's mark.
+	clk.now = t0.Add(4 * time.Minute)
+	if _, _, err := db.SessionUser(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	later := t0.Add(5 * time.Minute)
+	if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, later, hashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.flushTouches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := storedLastSeen(t, db, tok); !got.Equal(later) {
+		t.Fatalf("over a later mark: got stored last seen %v; want %v", got, later)
+	}
+
+	// Closing writes the marks kept.
+	clk.now = t0.Add(7 * time.Minute)
+	if _, err := db.APITokenUser(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	db.stopTouches()
+	if got := storedUsed(); !got.Equal(clk.now) {
+		t.Fatalf("after closing: got stored last used %v; want %v", got, clk.now)
 	}
 }
