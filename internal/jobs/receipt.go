@@ -79,7 +79,9 @@ type ReceiptMailWorker struct {
 	batch *MailBatchWorker
 }
 
-func (w *ReceiptMailWorker) Timeout(*river.Job[ReceiptMailArgs]) time.Duration { return 5 * time.Minute }
+func (w *ReceiptMailWorker) Timeout(*river.Job[ReceiptMailArgs]) time.Duration {
+	return 5 * time.Minute
+}
 
 func (w *ReceiptMailWorker) Work(ctx context.Context, job *river.Job[ReceiptMailArgs]) error {
 	cat, err := catalogues()

@@ -151,3 +151,18 @@ func (c *versionedCache[K, V]) put(version int64, k K, v V) {
 		putBounded(&c.values, k, v, c.max)
 	}
 }
+
+// Warm builds what the first requests after a start would otherwise build
+// while the others wait behind them: the public state, the directory's
+// index of valid labels and the matching's expertise profiles.
+func (db *DB) Warm(ctx context.Context) error {
+	if _, err := db.PublicState(ctx); err != nil {
+		return err
+	}
+	now := db.now()
+	if _, err := db.directoryIndexAt(ctx, now); err != nil {
+		return err
+	}
+	_, err := db.ExpertiseProfiles(ctx, now)
+	return err
+}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/mail"
@@ -283,5 +284,34 @@ func TestAPIContract(t *testing.T) {
 		if !slices.Contains(apiDocPaths(t)[path], method) {
 			t.Errorf("exercised but undocumented: %s", op)
 		}
+	}
+}
+
+// TestReadyzWhileWarming: /readyz answers 503 "starting" while the start's
+// warm-up runs, and 200 once it is done.
+func TestReadyzWhileWarming(t *testing.T) {
+	e := newTestEnv(t)
+	e.srv.warming.Store(true)
+	res := e.api("GET", "/readyz", "", nil)
+	var ready struct{ Status, Database string }
+	if err := json.NewDecoder(res.Body).Decode(&ready); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || ready.Status != "starting" {
+		t.Fatalf("while warming: got %d %+v; want 503 starting", res.StatusCode, ready)
+	}
+	e.srv.StartWarm(context.Background())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res := e.api("GET", "/readyz", "", nil)
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the warm-up: got %d; want 200", res.StatusCode)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

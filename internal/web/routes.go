@@ -169,5 +169,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 		return
 	}
+	if s.warming.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting", "database": string(s.db.Dialect)})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.db.Dialect)})
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -59,6 +60,8 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	public  *publicCache // the pages anonymous visitors read
+
+	warming atomic.Bool // /readyz answers 503 while the warm-up runs (StartWarm)
 
 	benchLimit bool // see Config.BenchLimit
 	labelYears int  // validity of the labels granted, see Config.LabelValidityYears
@@ -142,4 +145,21 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return context.Background() },
 	}
+}
+
+// StartWarm builds in the background what the first requests would
+// otherwise build while others wait behind them (sqldb.DB.Warm); /readyz
+// answers 503 until it is done, so that a load balancer sends traffic to a
+// server started warm. A failure is logged: requests then build as usual.
+func (s *Server) StartWarm(ctx context.Context) {
+	s.warming.Store(true)
+	go func() {
+		defer s.warming.Store(false)
+		start := time.Now()
+		if err := s.db.Warm(ctx); err != nil {
+			s.log.Warn("warm-up failed", "err", err)
+			return
+		}
+		s.log.Info("warmed up", "duration_ms", time.Since(start).Milliseconds())
+	}()
 }
