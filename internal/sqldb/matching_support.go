@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -111,12 +110,11 @@ func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.E
 }
 
 // profileCache keeps the last profiles built, with what they were built
-// from: the fingerprint of the granted labels and of the mission
-// evaluations, and the span of time over which the same labels are valid
-// (from the instant they were read to the first expiry among them). A
-// change by any server process changes the fingerprint, which every call
-// reads (one cheap query), so several processes on one PostgreSQL stay
-// right; time passing an expiry, or a clock set back, rebuilds them.
+// from: the version of the public data (profilesFP), and the span of
+// time over which the same labels are valid (from the instant they were
+// read to the first expiry among them). A change by any server process
+// raises the version, which every call reads (one row), so several
+// processes on one PostgreSQL stay right; time passing an expiry, or a clock set back, rebuilds them.
 type profileCache struct {
 	mu       sync.Mutex
 	fp       profilesFP
@@ -126,13 +124,13 @@ type profileCache struct {
 	valid    bool
 }
 
-// profilesFP changes whenever a label is granted, renewed, revoked or
-// expires, and whenever a mission is evaluated. Labels are only edited
-// before they are granted, and organisations keep their names.
+// profilesFP is the version of the public data (public_version), which
+// the database's triggers raise in the transaction of every change to the
+// labels, their facets, the organisations and the missions' evaluations:
+// one row read, where the fingerprint it replaces aggregated the labels
+// and evaluations on every search of the directory and every match.
 type profilesFP struct {
-	granted, grantedIDs int64
-	updated             string
-	evaluations, evIDs  int64
+	version int64
 }
 
 func (c *profileCache) get(fp profilesFP, now time.Time) ([]coopdec.ExpertiseProfile, bool) {
@@ -157,20 +155,8 @@ func (c *profileCache) put(fp profilesFP, from, until time.Time, p []coopdec.Exp
 }
 
 func (db *DB) profilesFingerprint(ctx context.Context) (profilesFP, error) {
-	var fp profilesFP
-	var updated any
-	err := db.read.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM label_applications WHERE state = 'granted'),
-		(SELECT coalesce(sum(id), 0) FROM label_applications WHERE state = 'granted'),
-		(SELECT max(updated_at) FROM label_applications),
-		(SELECT count(*) FROM mission_evaluations),
-		(SELECT coalesce(sum(mission_id), 0) FROM mission_evaluations)`).
-		Scan(&fp.granted, &fp.grantedIDs, &updated, &fp.evaluations, &fp.evIDs)
-	if err != nil {
-		return fp, translate(err)
-	}
-	fp.updated = fmt.Sprint(updated)
-	return fp, nil
+	v, err := db.publicVersion(ctx)
+	return profilesFP{version: v}, err
 }
 
 // missionRatings reads the evaluation of every evaluated mission, by the
