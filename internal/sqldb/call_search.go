@@ -415,22 +415,44 @@ func (db *DB) ftsMatch(ctx context.Context, vocab string, terms []string) (strin
 	}
 	last, prefix := terms[len(terms)-1], true
 	if asciiWord(last) {
-		// The index's words are letters and digits, none below '0': those
-		// that last starts, itself aside, lie in this range.
-		var one int
-		err := db.read.QueryRowContext(ctx, `SELECT 1 FROM `+vocab+` WHERE term >= $1 AND term <= $2 LIMIT 1`,
-			last+"\x01", last+"\U0010FFFF").Scan(&one)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			prefix = false
-		case err != nil:
-			return "", translate(err)
+		var err error
+		if prefix, err = db.vocabExtends(ctx, vocab, last); err != nil {
+			return "", err
 		}
 	}
 	if prefix {
 		quoted[len(quoted)-1] += "*"
 	}
 	return strings.Join(quoted, " "), nil
+}
+
+// vocabExtends reports whether the full-text index whose fts5vocab table
+// is vocab holds a word longer than word that starts with it. The answers
+// are kept by public version, which every change of the indexed texts
+// raises (triggers, bumpProjectVersion): searches repeat their words.
+func (db *DB) vocabExtends(ctx context.Context, vocab, word string) (bool, error) {
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	key := vocab + " " + word
+	if ok, kept := db.vocab.get(version, key); kept {
+		return ok, nil
+	}
+	// The index's words are letters and digits, none below '0': those
+	// that word starts, itself aside, lie in this range.
+	var one int
+	err = db.read.QueryRowContext(ctx, `SELECT 1 FROM `+vocab+` WHERE term >= $1 AND term <= $2 LIMIT 1`,
+		word+"\x01", word+"\U0010FFFF").Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		db.vocab.put(version, key, false)
+		return false, nil
+	case err != nil:
+		return false, translate(err)
+	}
+	db.vocab.put(version, key, true)
+	return true, nil
 }
 
 // asciiWord reports whether t is made of ASCII letters and digits only:

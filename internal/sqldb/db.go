@@ -69,6 +69,9 @@ type DB struct {
 	callList   *versionedCache[int64, *coopdec.Call] // as lists show them
 	// labelHits keeps the directory's text hits of the last words searched.
 	labelHits *versionedCache[string, map[int64]float64]
+	// vocab keeps whether the full-text indexes hold words extending the
+	// last word searched (ftsMatch).
+	vocab *versionedCache[string, bool]
 	// touched keeps the marks of sessions and API tokens used until they
 	// are written.
 	touched *touches
@@ -82,7 +85,8 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		orgChoices: newVersionedCache[string, orgChoiceList](16),
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
 		labelHits:  newVersionedCache[string, map[int64]float64](256),
-		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: newTouches()}
+		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: newTouches(),
+		vocab: newVersionedCache[string, bool](4096)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

@@ -414,9 +414,15 @@ func (db *DB) indexFundedProjects(ctx context.Context, tx *sql.Tx, c *coopdec.Ca
 
 // bumpProjectVersion raises the version of the public record of funded
 // projects within tx, the transaction that changes the record: every
-// server then stops using the searches it keeps (projectCache).
+// server then stops using the searches it keeps (projectCache). The
+// public version is raised with it: the record is public data, also
+// indexed where no trigger reaches (the full-text table, the record
+// rebuilt for decisions published before it existed).
 func bumpProjectVersion(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE funded_project_version SET version = version + 1`)
+	if _, err := tx.ExecContext(ctx, `UPDATE funded_project_version SET version = version + 1`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE public_version SET version = version + 1`)
 	return err
 }
 
