@@ -1,0 +1,72 @@
+package web
+
+import (
+	"html/template"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/coopdec/coopdec/coopdec"
+)
+
+// TestProjectSearchHTMLAsTemplate holds the funded-project search's parts
+// drawn in Go equal to the template markup they replace (below, as it
+// was), escaping included.
+func TestProjectSearchHTMLAsTemplate(t *testing.T) {
+	ref := template.Must(template.New("").Parse(`
+{{define "themes"}}{{range $i, $t := .Data.Themes}}
+    <div class="checkbox"><input type="checkbox" id="{{if eq $i 0}}theme{{else}}theme-{{$t.Code}}{{end}}" name="theme" value="{{$t.Code}}"{{if $.Data.Has "theme" $t.Code}} checked{{end}}>
+      <label for="{{if eq $i 0}}theme{{else}}theme-{{$t.Code}}{{end}}">{{$.Data.ThemeName $t}}</label></div>
+    {{end}}{{end}}
+{{define "programmes"}}{{range .Data.Programmes}}<option value="{{.ID}}"{{if eq (print .ID) ($.Form.Get "programme")}} selected{{end}}>{{$.Data.ProgrammeName .}}</option>{{end}}{{end}}
+{{define "regions"}}{{range .Data.Regions}}<option value="{{.}}"{{if eq . ($.Form.Get "region")}} selected{{end}}>{{$.Data.RegionName .}}</option>{{end}}{{end}}
+{{define "rows"}}{{$l := .Data.Labels}}
+{{range .Data.Rows}}
+<li class="call-card">
+  <h3><a href="/projets/{{.ID}}"{{if .Fallback}} lang="{{.TitleLang}}"{{end}}>{{.Title}}</a></h3>
+  <p class="call-meta">{{.Lead}}{{with .Region}} ({{.}}){{end}} · {{.Programme}} · {{$l.Year}} {{.Year}}</p>
+  <dl class="call-facts">
+    <dt>{{$l.Countries}}</dt><dd>{{.CountryNames}}</dd>
+    {{if .Partners}}<dt>{{$l.Partners}}</dt><dd>{{.PartnerNames}}</dd>{{end}}
+    {{if .Themes}}<dt>{{$l.Themes}}</dt><dd>{{.ThemeNames}}</dd>{{end}}
+    <dt>{{$l.Granted}}</dt><dd>{{.Granted}}</dd>
+  </dl>
+</li>
+{{end}}{{end}}`))
+	row := func(id int64, title string, fallback bool, region string, partners, themes bool) projectSearchRow {
+		r := projectSearchRow{fundedProjectRow: fundedProjectRow{ID: id, Title: title, TitleLang: "es", Fallback: fallback,
+			Lead: `Lyon <"&'+>`, Region: region, Programme: "Appels conjoints", Year: 2025, Granted: "50 000,00 €"},
+			CountryNames: "Argentine, Chili", PartnerNames: "Rosario (Argentine)", ThemeNames: "Eau"}
+		if partners {
+			r.Partners = []fundedPartnerRow{{Name: "Rosario"}}
+		}
+		if themes {
+			r.Themes = []string{"Eau"}
+		}
+		return r
+	}
+	for _, form := range []url.Values{{}, {"theme": {"water_sanitation", "health"}, "programme": {"2"}, "region": {"84"}}} {
+		d := &projectSearchData{callRef: callRef{refData{"fr"}}, form: form,
+			Labels:     projectRowLabels{Year: "Année", Countries: "Pays", Partners: "Partenaires <&>", Themes: "Thèmes", Granted: "Accordé"},
+			Themes:     append(coopdec.Themes(), coopdec.Theme{Code: `x"<y>&+'`}),
+			Programmes: []coopdec.Programme{{ID: 1, Names: map[string]string{"fr": "Label"}}, {ID: 2, Names: map[string]string{"fr": `A & <B>`}}},
+			Rows: []projectSearchRow{row(7, "Eau à Rosario", false, "Auvergne-Rhône-Alpes", true, true),
+				row(9, `Agua <b>"potable"</b>`, true, "", false, false)}}
+		v := map[string]any{"Data": d, "Form": form}
+		for _, part := range []struct {
+			name string
+			got  template.HTML
+		}{{"themes", d.ThemeChecks()}, {"programmes", d.ProgrammeOptions(form.Get("programme"))},
+			{"regions", d.RegionOptions(form.Get("region"))}, {"rows", d.RowsHTML()}} {
+			var want strings.Builder
+			if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
+				t.Fatal(err)
+			}
+			g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(part.got), " "))
+			w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
+			if g != w {
+				t.Errorf("%s, form %v:\ngot  %s\nwant %s", part.name, form, g, w)
+			}
+		}
+	}
+}
