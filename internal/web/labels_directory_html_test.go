@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
 // TestFacetOptionsAsTemplate holds the directory's facet options, drawn in
@@ -34,5 +35,34 @@ func TestFacetOptionsAsTemplate(t *testing.T) {
 				t.Errorf("%s, %q selected:\ngot  %s\nwant %s", c.kind, cur, got, want.String())
 			}
 		}
+	}
+}
+
+// TestDirectoryItemsAsTemplate holds the directory's result list, drawn in
+// Go, equal to the template markup it replaces (below, as it was).
+func TestDirectoryItemsAsTemplate(t *testing.T) {
+	ref := template.Must(template.New("").Parse(`{{$d := .}}{{range $d.Items}}
+  <li><h2><a href="/expertise/{{.OrganisationID}}">{{.OrganisationName}}</a></h2>
+    <p>{{$d.RegionName .RegionCode}} — {{.Number}}</p>
+    <p>{{range $i, $t := .Themes}}{{if $i}}, {{end}}{{$d.ThemeLabel $t}}{{end}}</p>
+    <p>{{.Competencies.Description}}</p></li>
+{{end}}`))
+	item := func(id int64, name, region string, themes []string, desc string) sqldb.LabelListing {
+		var l sqldb.LabelListing
+		l.OrganisationID, l.OrganisationName, l.RegionCode, l.Number, l.Themes = id, name, region, "PACT2-LBL-2026-0042", themes
+		l.Competencies.Description = desc
+		return l
+	}
+	d := expertiseData{labelPageData: labelPageData{refData: refData{"fr"}}, Items: []sqldb.LabelListing{
+		item(7, "Lyon", "84", []string{"water_sanitation", "health"}, "Eau <potable> & \"assainissement\" + 'déchets'"),
+		item(9, `Saint-Étienne <Métropole>`, "", nil, ""), item(11, "Lille", "32", []string{`x"<y>`}, "Coopération")}}
+	var want strings.Builder
+	if err := ref.Execute(&want, d); err != nil {
+		t.Fatal(err)
+	}
+	g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(d.ItemsHTML()), " "))
+	w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
+	if g != w {
+		t.Errorf("got\n%s\nwant\n%s", g, w)
 	}
 }

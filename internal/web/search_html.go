@@ -154,3 +154,26 @@ func (d *callSearchData) RowsHTML() template.HTML {
 	}
 	return template.HTML(b.String())
 }
+
+// ItemsHTML draws the directory's result list, as the template did.
+func (d expertiseData) ItemsHTML() template.HTML {
+	var b strings.Builder
+	b.Grow(len(d.Items) * 600)
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	for _, it := range d.Items {
+		w("\n", `<li><h2><a href="/expertise/`, strconv.FormatInt(it.OrganisationID, 10), `">`, esc(it.OrganisationName), "</a></h2>\n",
+			"<p>", esc(d.RegionName(it.RegionCode)), " — ", esc(it.Number), "</p>\n<p>")
+		for i, t := range it.Themes {
+			if i > 0 {
+				w(", ")
+			}
+			w(esc(d.ThemeLabel(t)))
+		}
+		w("</p>\n<p>", esc(it.Competencies.Description), "</p></li>\n")
+	}
+	return template.HTML(b.String())
+}
