@@ -27,6 +27,10 @@ type directoryIndex struct {
 }
 
 type directoryCache struct {
+	// build is held while the index is rebuilt: the requests that find it
+	// stale at once (a change, an expiry) wait for one rebuild rather than
+	// each doing its own.
+	build sync.Mutex
 	mu    sync.Mutex
 	fp    profilesFP
 	from  time.Time
@@ -57,6 +61,11 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 	}
 	if idx := db.directory.get(fp, now); idx != nil {
 		return idx, nil
+	}
+	db.directory.build.Lock()
+	defer db.directory.build.Unlock()
+	if idx := db.directory.get(fp, now); idx != nil {
+		return idx, nil // built meanwhile
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT l.id, o.region_code, l.expires_at FROM label_applications l
 		JOIN organisations o ON o.id = l.organisation_id

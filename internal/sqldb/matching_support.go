@@ -88,6 +88,11 @@ func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.E
 	if p, ok := db.profiles.get(fp, now); ok {
 		return p, nil
 	}
+	db.profiles.build.Lock()
+	defer db.profiles.build.Unlock()
+	if p, ok := db.profiles.get(fp, now); ok {
+		return p, nil // built meanwhile
+	}
 	rows, err := db.validLabelRows(ctx, now, "")
 	if err != nil {
 		return nil, err
@@ -116,6 +121,10 @@ func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.E
 // raises the version, which every call reads (one row), so several
 // processes on one PostgreSQL stay right; time passing an expiry, or a clock set back, rebuilds them.
 type profileCache struct {
+	// build is held while the profiles are rebuilt: the requests that find
+	// them stale at once wait for one rebuild rather than each doing its
+	// own (a call closing by the clock raises the public version).
+	build    sync.Mutex
 	mu       sync.Mutex
 	fp       profilesFP
 	from     time.Time
