@@ -15,9 +15,19 @@ import (
 // value is escaped with esc (text and attributes) or escHref (links), as
 // html/template would.
 
+// markup is markup written in Go, its values escaped by the writer.
+type markup struct{ strings.Builder }
+
+// w writes markup as it is.
+func (m *markup) w(parts ...string) {
+	for _, p := range parts {
+		m.WriteString(p)
+	}
+}
+
 // aplHTML writes a page's sections.
 type aplHTML struct {
-	strings.Builder
+	markup
 	v *view
 	d *aplPageData
 }
@@ -26,13 +36,6 @@ func newAplHTML(v *view, d *aplPageData, size int) *aplHTML {
 	h := &aplHTML{v: v, d: d}
 	h.Grow(size)
 	return h
-}
-
-// w writes markup as it is.
-func (h *aplHTML) w(parts ...string) {
-	for _, p := range parts {
-		h.WriteString(p)
-	}
 }
 
 // e writes text, escaped.

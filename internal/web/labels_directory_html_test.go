@@ -60,9 +60,5 @@ func TestDirectoryItemsAsTemplate(t *testing.T) {
 	if err := ref.Execute(&want, d); err != nil {
 		t.Fatal(err)
 	}
-	g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(d.ItemsHTML()), " "))
-	w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
-	if g != w {
-		t.Errorf("got\n%s\nwant\n%s", g, w)
-	}
+	sameMarkup(t, "directory items", string(d.ItemsHTML()), want.String())
 }

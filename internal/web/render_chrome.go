@@ -43,13 +43,9 @@ func escURLPart(s string) string {
 
 // Head draws the page before its content, as layout_head does.
 func (v *view) Head() template.HTML {
-	var b strings.Builder
+	var b markup
 	b.Grow(4 << 10)
-	w := func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
+	w := b.w
 	t := func(key string, args ...any) string { return esc(v.T(key, args...)) }
 	link := func(l navLink) {
 		w(`<li><a href="`, l.href, `"`)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
 	"strings"
@@ -46,16 +47,7 @@ func TestChromeAsTemplate(t *testing.T) {
 				if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
 					t.Fatal(err)
 				}
-				g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(part.got), " "))
-				w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
-				if g != w {
-					k := 0
-					for k < len(g) && k < len(w) && g[k] == w[k] {
-						k++
-					}
-					t.Errorf("%s, user %d, %s: differs at byte %d:\ngot  …%s…\nwant …%s…", lang, i, part.name, k,
-						g[max(0, k-150):min(len(g), k+150)], w[max(0, k-150):min(len(w), k+150)])
-				}
+				sameMarkup(t, fmt.Sprintf("%s, user %d, %s", lang, i, part.name), string(part.got), want.String())
 			}
 		}
 	}

@@ -49,7 +49,9 @@ func idOptions(n int, id func(i int) int64, name func(i int) string, cur string)
 }
 
 // ThemeChecks draws a checkbox per theme, those searched checked.
-func (d *projectSearchData) ThemeChecks() template.HTML { return themeChecks(d.callRef, d.Themes, d.Has) }
+func (d *projectSearchData) ThemeChecks() template.HTML {
+	return themeChecks(d.callRef, d.Themes, d.Has)
+}
 
 // ProgrammeOptions draws an option per programme, cur selected.
 func (d *projectSearchData) ProgrammeOptions(cur string) template.HTML {
@@ -73,13 +75,9 @@ func (d *projectSearchData) RegionOptions(cur string) template.HTML {
 // RowsHTML draws the result rows.
 func (d *projectSearchData) RowsHTML() template.HTML {
 	l := d.Labels
-	var b strings.Builder
+	var b markup
 	b.Grow(len(d.Rows) * 800)
-	w := func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
+	w := b.w
 	for _, r := range d.Rows {
 		w("\n", `<li class="call-card">`, "\n", `<h3><a href="/projets/`, strconv.FormatInt(r.ID, 10), `"`)
 		if r.Fallback {
@@ -121,13 +119,9 @@ func (d *callSearchData) OrganisationOptions(cur string) template.HTML {
 // RowsHTML draws the result rows.
 func (d *callSearchData) RowsHTML() template.HTML {
 	l := d.Labels
-	var b strings.Builder
+	var b markup
 	b.Grow(len(d.Rows) * 900)
-	w := func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
+	w := b.w
 	for _, r := range d.Rows {
 		w("\n", `<li class="call-card">`, "\n", `<h3><a href="/appels/`, strconv.FormatInt(r.ID, 10), `"`)
 		if r.Fallback {
@@ -157,13 +151,9 @@ func (d *callSearchData) RowsHTML() template.HTML {
 
 // ItemsHTML draws the directory's result list, as the template did.
 func (d expertiseData) ItemsHTML() template.HTML {
-	var b strings.Builder
+	var b markup
 	b.Grow(len(d.Items) * 600)
-	w := func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
+	w := b.w
 	for _, it := range d.Items {
 		w("\n", `<li><h2><a href="/expertise/`, strconv.FormatInt(it.OrganisationID, 10), `">`, esc(it.OrganisationName), "</a></h2>\n",
 			"<p>", esc(d.RegionName(it.RegionCode)), " — ", esc(it.Number), "</p>\n<p>")

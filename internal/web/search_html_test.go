@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
 	"strings"
@@ -62,11 +63,7 @@ func TestProjectSearchHTMLAsTemplate(t *testing.T) {
 			if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
 				t.Fatal(err)
 			}
-			g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(part.got), " "))
-			w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
-			if g != w {
-				t.Errorf("%s, form %v:\ngot  %s\nwant %s", part.name, form, g, w)
-			}
+			sameMarkup(t, fmt.Sprintf("%s, form %v", part.name, form), string(part.got), want.String())
 		}
 	}
 }
@@ -118,11 +115,7 @@ func TestCallSearchHTMLAsTemplate(t *testing.T) {
 			if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
 				t.Fatal(err)
 			}
-			g := strings.TrimSpace(aplSpaces.ReplaceAllString(string(part.got), " "))
-			w := strings.TrimSpace(aplSpaces.ReplaceAllString(want.String(), " "))
-			if g != w {
-				t.Errorf("%s, form %v:\ngot  %s\nwant %s", part.name, form, g, w)
-			}
+			sameMarkup(t, fmt.Sprintf("%s, form %v", part.name, form), string(part.got), want.String())
 		}
 	}
 }
