@@ -48,11 +48,9 @@ func (w *MailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
 	return nil
 }
 
-// MailBatchArgs is the emails of one event to several people (a
-// submission's receipt to every member of the lead authority): one job
-// instead of one each, so that the transaction of the change that causes
-// them inserts one row. At the deadline, when submissions queue on the
-// database, that is most of the difference.
+// MailBatchArgs is emails to several people in one job: the rest of a
+// batch whose sending failed part way (a receipt's, ReceiptMailWorker),
+// and the batches queued before receipts carried their contents once.
 type MailBatchArgs struct {
 	Messages []MailArgs `json:"messages"`
 }

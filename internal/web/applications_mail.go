@@ -95,25 +95,6 @@ func (s *Server) receiptMails(team []sqldb.DraftHolder, sub coopdec.Submission, 
 	return []sqldb.Job{{Args: args}}
 }
 
-// mailBatch turns the emails of one event into one job
-// (jobs.MailBatchArgs) when there are several: a submission's transaction,
-// which holds SQLite's single writer, then inserts one row rather than one
-// per member of the lead authority.
-func mailBatch(list []sqldb.Job) []sqldb.Job {
-	if len(list) < 2 {
-		return list
-	}
-	batch := jobs.MailBatchArgs{Messages: make([]jobs.MailArgs, 0, len(list))}
-	for _, j := range list {
-		m, ok := j.Args.(jobs.MailArgs)
-		if !ok || !j.RunAt.IsZero() {
-			return list
-		}
-		batch.Messages = append(batch.Messages, m)
-	}
-	return []sqldb.Job{{Args: batch}}
-}
-
 // partnerInvitationMail invites a partner, in the language chosen for it,
 // to confirm its part from the link that token makes. lead and partner
 // are the organisations' names.

@@ -102,7 +102,6 @@ func TestAplSectionsAsTemplates(t *testing.T) {
 		coopdec.FinancingLine{Source: coopdec.FundingPartner, PartnerOrganisationID: rosario.ID, Label: "Rosario", AmountCents: 150_000, InKind: true})
 	path := fmt.Sprintf("/candidatures/%d", id)
 	aplStatus(t, "save", c.post(path, aplForm(a)), http.StatusSeeOther)
-	a = f.app(id)
 	tokens := make(chan string, 1)
 	for i, email := range []string{"p@rosario.example.org", "q@rosario.example.org"} {
 		if _, err := e.db.InvitePartner(ctx, e.runner, id, f.app(id).Version, i+1, email, "es", coopdec.Actor{},
