@@ -427,9 +427,19 @@ func TestScheduledJobWaits(t *testing.T) {
 func TestStopIsPrompt(t *testing.T) {
 	db := sqldbtest.Open(t)
 
+	// The jobs the runner enqueues when it starts (the sweep and the call
+	// clock) are done first: a Stop in the middle of their insertion has
+	// River log, as an error, the notification it could not send.
+	startIdle := func(t *testing.T, r *Runner) {
+		t.Helper()
+		events := subscribe(t, r)
+		start(t, r)
+		waitCompletedAll(t, events, map[string]int{SweepArgs{}.Kind(): 1, CallClockArgs{}.Kind(): 1})
+	}
+
 	t.Run("idle", func(t *testing.T) {
 		r := newTestRunner(t, db, Options{}, newProbeWorker(db))
-		start(t, r)
+		startIdle(t, r)
 		began := time.Now()
 		if err := r.Stop(context.Background()); err != nil {
 			t.Fatalf("Stop: got error %v; want nil", err)
@@ -442,7 +452,7 @@ func TestStopIsPrompt(t *testing.T) {
 	t.Run("job outliving the deadline", func(t *testing.T) {
 		w := newProbeWorker(db)
 		r := newTestRunner(t, db, Options{}, w)
-		start(t, r)
+		startIdle(t, r)
 		err := db.TxWithJobs(t.Context(), r, func(tx *sql.Tx, enqueue func(...sqldb.Job) error) error {
 			return enqueue(sqldb.Job{Args: probeArgs{Marker: "endless", Block: true}})
 		})
