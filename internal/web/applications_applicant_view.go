@@ -445,7 +445,7 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 	for _, l := range a.Budget.Financing {
 		ids = append(ids, l.FunderOrganisationID, l.PartnerOrganisationID)
 	}
-	// Those the form names on its rows (at most 100 per group).
+	// Those the form names on its rows (200 at most: a form is bounded).
 	named := 0
 	for key, vals := range form {
 		if len(vals) == 0 || vals[0] == "" || named >= 200 {
