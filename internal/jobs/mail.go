@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/coopdec/coopdec/internal/i18n"
 	"github.com/coopdec/coopdec/internal/mail"
 )
 
@@ -22,6 +24,17 @@ type MailArgs struct {
 }
 
 func (MailArgs) Kind() string { return "mail" }
+
+// NewMail is the email whose subject and text are the catalogue keys
+// key+".subject" and key+".body" in lang (French when lang is not one of
+// the platform's). A subject is one line, whatever titles args bring.
+func NewMail(cat i18n.Catalogues, lang, to, key string, args ...any) MailArgs {
+	if !i18n.Valid(lang) {
+		lang = i18n.Default
+	}
+	subject := strings.Join(strings.Fields(cat.T(lang, key+".subject", args...)), " ")
+	return MailArgs{To: to, Subject: subject, Text: cat.T(lang, key+".body", args...)}
+}
 
 // InsertOpts: an SMTP server that is down for a few hours still gets the
 // message; River backs off between attempts.

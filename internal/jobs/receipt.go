@@ -60,11 +60,8 @@ func (a ReceiptMailArgs) Messages(cat i18n.Catalogues) []MailArgs {
 		if len(a.Files) > 0 {
 			files = strings.Join(a.Files, "\n")
 		}
-		args := []any{a.Titles[lang], a.CallTitles[lang], a.Number, a.SubmittedAt.In(paris).Format(receiptParis),
-			a.SubmittedAt.UTC().Format(receiptUTC), a.ContentSHA256, files, a.Page, a.Check}
-		// A subject is one line, whatever titles its args bring.
-		subject := strings.Join(strings.Fields(cat.T(lang, "mail.application.receipt.subject", args...)), " ")
-		out = append(out, MailArgs{To: r.Email, Subject: subject, Text: cat.T(lang, "mail.application.receipt.body", args...)})
+		out = append(out, NewMail(cat, lang, r.Email, "mail.application.receipt", a.Titles[lang], a.CallTitles[lang], a.Number,
+			a.SubmittedAt.In(paris).Format(receiptParis), a.SubmittedAt.UTC().Format(receiptUTC), a.ContentSHA256, files, a.Page, a.Check))
 	}
 	return out
 }

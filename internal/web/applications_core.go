@@ -199,12 +199,7 @@ func (s *Server) attachmentHashes(ctx context.Context, files []coopdec.Attachmen
 // key+".subject" and key+".body" in lang, sent by the job queue once the
 // transaction that enqueues it commits.
 func (s *Server) mailJob(lang, to, key string, args ...any) sqldb.Job {
-	if !coopdec.ValidLanguage(lang) {
-		lang = "fr"
-	}
-	// A subject is one line, whatever titles its args bring.
-	subject := strings.Join(strings.Fields(s.cat.T(lang, key+".subject", args...)), " ")
-	return sqldb.Job{Args: jobs.MailArgs{To: to, Subject: subject, Text: s.cat.T(lang, key+".body", args...)}}
+	return sqldb.Job{Args: jobs.NewMail(s.cat, lang, to, key, args...)}
 }
 
 // callTitle is a call's title in lang, or in French.
