@@ -73,20 +73,28 @@ func escHref(s string) string {
 			return "#ZgotmplZ"
 		}
 	}
+	return esc(percentEncode(s, true))
+}
+
+// percentEncode escapes, as html/template does in URLs, every byte but
+// letters, digits and -._~; with reserved, also keeps the characters a URL
+// holds as they are (!#$&*+,/:;=?@[]) and existing escapes (a link
+// normalised); without, it escapes a part (a fragment).
+func percentEncode(s string, reserved bool) string {
+	const hex = "0123456789abcdef"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			strings.IndexByte("-._~!#$&*+,/:;=?@[]", c) >= 0:
-			b.WriteByte(c)
-		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~", c) >= 0,
+			reserved && strings.IndexByte("!#$&*+,/:;=?@[]", c) >= 0,
+			reserved && c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
 			b.WriteByte(c)
 		default:
-			b.WriteString("%" + strings.ToLower(strconv.FormatUint(uint64(c)>>4, 16)+strconv.FormatUint(uint64(c)&15, 16)))
+			b.WriteString("%" + string(hex[c>>4]) + string(hex[c&15]))
 		}
 	}
-	return esc(b.String())
+	return b.String()
 }
 
 func isHexDigit(c byte) bool {
@@ -105,10 +113,12 @@ func (d *aplPageData) FieldsHTML(v *view) template.HTML {
 		h.where()
 	}
 	if d.Edits("activities") {
-		h.activities()
+		h.numbered("activities", []aplRowField{{"title", "text", true}, {"description", "textarea", false}},
+			[]aplRowField{{"start", "months", true}, {"end", "months", true}})
 	}
 	if d.Edits("results") {
-		h.results()
+		h.numbered("results", []aplRowField{{"indicator", "text", true}},
+			[]aplRowField{{"unit", "text", false}, {"baseline", "decimal", false}, {"target", "decimal", true}})
 	}
 	if d.Edits("partners") {
 		h.partners()
@@ -121,9 +131,7 @@ func (d *aplPageData) FieldsHTML(v *view) template.HTML {
 
 func (h *aplHTML) texts() {
 	v, d := h.v, h.d
-	h.w("\n", `<section class="apl-section" aria-labelledby="sec-texts">`, "\n", `<h2 id="sec-texts">`)
-	h.t("applicant.section.texts")
-	h.w("</h2>\n")
+	h.sectionStart("texts", "")
 	for _, l := range d.Langs {
 		h.w(`<fieldset lang="`, esc(l), `" class="apl-texts">`, "\n", `<legend lang="`, esc(v.Lang), `">`)
 		if l == "fr" {
@@ -161,6 +169,14 @@ func (h *aplHTML) texts() {
 	h.w("</section>\n")
 }
 
+// sectionStart opens the form's section name with its title; attrs are
+// more of the section's attributes.
+func (h *aplHTML) sectionStart(name, attrs string) {
+	h.w("\n", `<section class="apl-section" aria-labelledby="sec-`, name, `"`, attrs, ">\n", `<h2 id="sec-`, name, `">`)
+	h.t("applicant.section." + name)
+	h.w("</h2>\n")
+}
+
 // checksFieldset draws a fieldset of checkboxes (themes, countries).
 func (h *aplHTML) checksFieldset(name, class string, required bool) {
 	h.w("<fieldset")
@@ -186,9 +202,7 @@ func (h *aplHTML) required() {
 
 func (h *aplHTML) where() {
 	v, d := h.v, h.d
-	h.w("\n", `<section class="apl-section" aria-labelledby="sec-where">`, "\n", `<h2 id="sec-where">`)
-	h.t("applicant.section.where")
-	h.w("</h2>\n")
+	h.sectionStart("where", "")
 	if d.Edits("themes") {
 		h.checksFieldset("themes", "apl-choices", true)
 	}
@@ -261,51 +275,36 @@ func (h *aplHTML) in(group string, i int, field, typ string, required bool) {
 	h.w(string(h.d.RowIn(h.v, group, i, field, typ, required).HTML()), "\n")
 }
 
-func (h *aplHTML) activities() {
-	d := h.d
-	h.w("\n", `<section class="apl-section" aria-labelledby="sec-activities">`, "\n", `<h2 id="sec-activities">`)
-	h.t("applicant.section.activities")
-	h.w("</h2>\n")
-	h.group("activities", "applicant.activities.legend", "applicant.activities.hint")
-	for _, i := range d.Row("activities") {
-		h.rowStart("activities", "apl-row", "", i)
-		h.in("activities", i, "title", "text", true)
-		h.in("activities", i, "description", "textarea", false)
-		h.w(`<div class="apl-inline">`, "\n")
-		h.in("activities", i, "start", "months", true)
-		h.in("activities", i, "end", "months", true)
-		h.w("</div>\n")
-		h.rowEnd("activities", i)
-	}
-	h.groupEnd("activities")
-	h.w("</section>\n")
+// aplRowField is a control of a numbered row.
+type aplRowField struct {
+	field, typ string
+	required   bool
 }
 
-func (h *aplHTML) results() {
-	d := h.d
-	h.w("\n", `<section class="apl-section" aria-labelledby="sec-results">`, "\n", `<h2 id="sec-results">`)
-	h.t("applicant.section.results")
-	h.w("</h2>\n")
-	h.group("results", "applicant.results.legend", "applicant.results.hint")
-	for _, i := range d.Row("results") {
-		h.rowStart("results", "apl-row", "", i)
-		h.in("results", i, "indicator", "text", true)
+// numbered writes the section of a group of numbered rows (activities,
+// results): each row's fields, then its inline ones side by side.
+func (h *aplHTML) numbered(group string, fields, inline []aplRowField) {
+	h.sectionStart(group, "")
+	h.group(group, "applicant."+group+".legend", "applicant."+group+".hint")
+	for _, i := range h.d.Row(group) {
+		h.rowStart(group, "apl-row", "", i)
+		for _, f := range fields {
+			h.in(group, i, f.field, f.typ, f.required)
+		}
 		h.w(`<div class="apl-inline">`, "\n")
-		h.in("results", i, "unit", "text", false)
-		h.in("results", i, "baseline", "decimal", false)
-		h.in("results", i, "target", "decimal", true)
+		for _, f := range inline {
+			h.in(group, i, f.field, f.typ, f.required)
+		}
 		h.w("</div>\n")
-		h.rowEnd("results", i)
+		h.rowEnd(group, i)
 	}
-	h.groupEnd("results")
+	h.groupEnd(group)
 	h.w("</section>\n")
 }
 
 func (h *aplHTML) partners() {
 	v, d := h.v, h.d
-	h.w("\n", `<section class="apl-section" aria-labelledby="sec-partners">`, "\n", `<h2 id="sec-partners">`)
-	h.t("applicant.section.partners")
-	h.w("</h2>\n")
+	h.sectionStart("partners", "")
 	h.group("partners", "applicant.partners.legend", "applicant.partners.hint")
 	note := d.OrgSearchNote()
 	h.w(`<div class="field apl-find" id="partner-search">`, "\n", `<label for="organisations">`)
@@ -387,9 +386,8 @@ func (h *aplHTML) confirmation(i int, p *aplPartnerState) {
 
 func (h *aplHTML) budget() {
 	v, d := h.v, h.d
-	h.w("\n", `<section class="apl-section" aria-labelledby="sec-budget" id="budget" tabindex="-1">`, "\n", `<h2 id="sec-budget">`)
-	h.t("applicant.section.budget")
-	h.w("</h2>\n", `<p class="hint">`)
+	h.sectionStart("budget", ` id="budget" tabindex="-1"`)
+	h.w(`<p class="hint">`)
 	h.t("applicant.budget.hint")
 	h.w("</p>\n")
 	const exp, fin = "budget.expenses", "budget.financing"

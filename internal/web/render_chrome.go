@@ -24,23 +24,6 @@ var (
 	navLogin     = navLink{"/connexion", "nav.login"}
 )
 
-// escURLPart escapes a part of a URL after its path (a fragment) as
-// html/template does: everything but letters, digits and -._~ is
-// percent-encoded.
-func escURLPart(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		const hex = "0123456789abcdef"
-		b.WriteString("%" + string(hex[c>>4]) + string(hex[c&15]))
-	}
-	return b.String()
-}
-
 // Head draws the page before its content, as layout_head does.
 func (v *view) Head() template.HTML {
 	var b markup
@@ -120,7 +103,7 @@ func (v *view) Head() template.HTML {
 		for _, e := range v.ErrorList {
 			w("<li>")
 			if e.Field != "" {
-				w(`<a href="#`, esc(escURLPart(e.Field)), `">`, esc(e.Message), "</a>")
+				w(`<a href="#`, esc(percentEncode(e.Field, false)), `">`, esc(e.Message), "</a>")
 			} else {
 				w(esc(e.Message))
 			}

@@ -72,6 +72,16 @@ func (d *projectSearchData) RegionOptions(cur string) template.HTML {
 	return template.HTML(b.String())
 }
 
+// cardTitle opens a result's card with its title, linked to path+id; a
+// title shown for want of the reader's language says its own.
+func (m *markup) cardTitle(path string, id int64, title, lang string, fallback bool) {
+	m.w("\n", `<li class="call-card">`, "\n", `<h3><a href="`, path, strconv.FormatInt(id, 10), `"`)
+	if fallback {
+		m.w(` lang="`, esc(lang), `"`)
+	}
+	m.w(">", esc(title), "</a></h3>\n")
+}
+
 // RowsHTML draws the result rows.
 func (d *projectSearchData) RowsHTML() template.HTML {
 	l := d.Labels
@@ -79,11 +89,8 @@ func (d *projectSearchData) RowsHTML() template.HTML {
 	b.Grow(len(d.Rows) * 800)
 	w := b.w
 	for _, r := range d.Rows {
-		w("\n", `<li class="call-card">`, "\n", `<h3><a href="/projets/`, strconv.FormatInt(r.ID, 10), `"`)
-		if r.Fallback {
-			w(` lang="`, esc(r.TitleLang), `"`)
-		}
-		w(">", esc(r.Title), "</a></h3>\n", `<p class="call-meta">`, esc(r.Lead))
+		b.cardTitle("/projets/", r.ID, r.Title, r.TitleLang, r.Fallback)
+		w(`<p class="call-meta">`, esc(r.Lead))
 		if r.Region != "" {
 			w(" (", esc(r.Region), ")")
 		}
@@ -123,11 +130,7 @@ func (d *callSearchData) RowsHTML() template.HTML {
 	b.Grow(len(d.Rows) * 900)
 	w := b.w
 	for _, r := range d.Rows {
-		w("\n", `<li class="call-card">`, "\n", `<h3><a href="/appels/`, strconv.FormatInt(r.ID, 10), `"`)
-		if r.Fallback {
-			w(` lang="`, esc(r.TitleLang), `"`)
-		}
-		w(">", esc(r.Title), "</a></h3>\n")
+		b.cardTitle("/appels/", r.ID, r.Title, r.TitleLang, r.Fallback)
 		if r.Fallback {
 			w(`<p class="call-fallback">`, esc(l.Fallback), "</p>")
 		}
