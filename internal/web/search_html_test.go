@@ -10,16 +10,40 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 )
 
-// TestProjectSearchHTMLAsTemplate holds the funded-project search's parts
-// drawn in Go equal to the template markup they replace (below, as it
-// was), escaping included.
-func TestProjectSearchHTMLAsTemplate(t *testing.T) {
-	ref := template.Must(template.New("").Parse(`
+// searchRef is the template markup the searches' themes and programmes
+// were drawn by, the reference of themeChecks and idOptions.
+var searchRef = template.Must(template.New("").Parse(`
 {{define "themes"}}{{range $i, $t := .Data.Themes}}
     <div class="checkbox"><input type="checkbox" id="{{if eq $i 0}}theme{{else}}theme-{{$t.Code}}{{end}}" name="theme" value="{{$t.Code}}"{{if $.Data.Has "theme" $t.Code}} checked{{end}}>
       <label for="{{if eq $i 0}}theme{{else}}theme-{{$t.Code}}{{end}}">{{$.Data.ThemeName $t}}</label></div>
     {{end}}{{end}}
 {{define "programmes"}}{{range .Data.Programmes}}<option value="{{.ID}}"{{if eq (print .ID) ($.Form.Get "programme")}} selected{{end}}>{{$.Data.ProgrammeName .}}</option>{{end}}{{end}}
+`))
+
+// searchPart is a part of a search page drawn in Go, and the name of the
+// reference template that drew it.
+type searchPart struct {
+	name string
+	got  template.HTML
+}
+
+// checkSearchParts holds each part equal to its reference, run on v.
+func checkSearchParts(t *testing.T, ref *template.Template, v any, form url.Values, parts []searchPart) {
+	t.Helper()
+	for _, part := range parts {
+		var want strings.Builder
+		if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
+			t.Fatal(err)
+		}
+		sameMarkup(t, fmt.Sprintf("%s, form %v", part.name, form), string(part.got), want.String())
+	}
+}
+
+// TestProjectSearchHTMLAsTemplate holds the funded-project search's parts
+// drawn in Go equal to the template markup they replace (below, as it
+// was), escaping included.
+func TestProjectSearchHTMLAsTemplate(t *testing.T) {
+	ref := template.Must(template.Must(searchRef.Clone()).Parse(`
 {{define "regions"}}{{range .Data.Regions}}<option value="{{.}}"{{if eq . ($.Form.Get "region")}} selected{{end}}>{{$.Data.RegionName .}}</option>{{end}}{{end}}
 {{define "rows"}}{{$l := .Data.Labels}}
 {{range .Data.Rows}}
@@ -54,17 +78,8 @@ func TestProjectSearchHTMLAsTemplate(t *testing.T) {
 			Rows: []projectSearchRow{row(7, "Eau à Rosario", false, "Auvergne-Rhône-Alpes", true, true),
 				row(9, `Agua <b>"potable"</b>`, true, "", false, false)}}
 		v := map[string]any{"Data": d, "Form": form}
-		for _, part := range []struct {
-			name string
-			got  template.HTML
-		}{{"themes", d.ThemeChecks()}, {"programmes", d.ProgrammeOptions(form.Get("programme"))},
-			{"regions", d.RegionOptions(form.Get("region"))}, {"rows", d.RowsHTML()}} {
-			var want strings.Builder
-			if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
-				t.Fatal(err)
-			}
-			sameMarkup(t, fmt.Sprintf("%s, form %v", part.name, form), string(part.got), want.String())
-		}
+		checkSearchParts(t, ref, v, form, []searchPart{{"themes", d.ThemeChecks()}, {"programmes", d.ProgrammeOptions(form.Get("programme"))},
+			{"regions", d.RegionOptions(form.Get("region"))}, {"rows", d.RowsHTML()}})
 	}
 }
 
@@ -72,12 +87,7 @@ func TestProjectSearchHTMLAsTemplate(t *testing.T) {
 // equal to the template markup they replace (below, as it was), escaping
 // included.
 func TestCallSearchHTMLAsTemplate(t *testing.T) {
-	ref := template.Must(template.New("").Parse(`
-{{define "themes"}}{{range $i, $t := .Data.Themes}}
-    <div class="checkbox"><input type="checkbox" id="{{if eq $i 0}}theme{{else}}theme-{{$t.Code}}{{end}}" name="theme" value="{{$t.Code}}"{{if $.Data.Has "theme" $t.Code}} checked{{end}}>
-      <label for="{{if eq $i 0}}theme{{else}}theme-{{$t.Code}}{{end}}">{{$.Data.ThemeName $t}}</label></div>
-    {{end}}{{end}}
-{{define "programmes"}}{{range .Data.Programmes}}<option value="{{.ID}}"{{if eq (print .ID) ($.Form.Get "programme")}} selected{{end}}>{{$.Data.ProgrammeName .}}</option>{{end}}{{end}}
+	ref := template.Must(template.Must(searchRef.Clone()).Parse(`
 {{define "organisations"}}{{range .Data.Organisations}}<option value="{{.ID}}"{{if eq (print .ID) ($.Form.Get "organisation")}} selected{{end}}>{{.Name}}</option>{{end}}{{end}}
 {{define "rows"}}{{$l := .Data.Labels}}
 {{range .Data.Rows}}
@@ -106,16 +116,7 @@ func TestCallSearchHTMLAsTemplate(t *testing.T) {
 			Programmes:    []coopdec.Programme{{ID: 1, Names: map[string]string{"fr": "Label"}}},
 			Organisations: []coopdec.Organisation{{ID: 12, Name: `Région <Sud> & "co"`}, {ID: 13, Name: "UNDP"}}}
 		v := map[string]any{"Data": d, "Form": form}
-		for _, part := range []struct {
-			name string
-			got  template.HTML
-		}{{"themes", d.ThemeChecks()}, {"programmes", d.ProgrammeOptions(form.Get("programme"))},
-			{"organisations", d.OrganisationOptions(form.Get("organisation"))}, {"rows", d.RowsHTML()}} {
-			var want strings.Builder
-			if err := ref.ExecuteTemplate(&want, part.name, v); err != nil {
-				t.Fatal(err)
-			}
-			sameMarkup(t, fmt.Sprintf("%s, form %v", part.name, form), string(part.got), want.String())
-		}
+		checkSearchParts(t, ref, v, form, []searchPart{{"themes", d.ThemeChecks()}, {"programmes", d.ProgrammeOptions(form.Get("programme"))},
+			{"organisations", d.OrganisationOptions(form.Get("organisation"))}, {"rows", d.RowsHTML()}})
 	}
 }
