@@ -74,6 +74,11 @@ func DraftAccessFor(u *coopdec.User) *DraftAccess {
 // f.IncludeDraftsFor lets the reader see them.
 func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) ([]coopdec.Call, coopdec.Page, error) {
 	page = coopdec.NewPage(page.Page, page.PerPage)
+	// The version of the public data the kept values are read at.
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return nil, page, err
+	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
 
@@ -85,7 +90,7 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 		}
 		// Bound the work a pasted page of text can ask for.
 		terms = terms[:min(len(terms), maxQueryTerms)]
-		match, err := db.ftsMatch(ctx, "call_search_terms", terms)
+		match, err := db.ftsMatch(ctx, version, "call_search_terms", terms)
 		if err != nil {
 			return nil, page, err
 		}
@@ -166,10 +171,6 @@ func (db *DB) SearchCalls(ctx context.Context, f CallFilter, page coopdec.Page) 
 	}
 	// The page is chosen on the narrow columns; its calls come from those
 	// kept as lists show them (listCalls), read whole only when not kept.
-	version, err := db.publicVersion(ctx)
-	if err != nil {
-		return nil, page, err
-	}
 	lim, off := arg(page.PerPage), arg(page.Offset())
 	rows, err := db.read.QueryContext(ctx, with+"SELECT c.id AS id, "+score+" AS score, "+total+" AS total FROM "+from+where+
 		" ORDER BY "+order+" LIMIT "+lim+" OFFSET "+off, args...)
@@ -404,8 +405,9 @@ func (db *DB) callHits(terms []string, match string, arg func(any) string) strin
 // every term a quoted phrase, all required, the last one the start of a
 // word. That one is matched as a whole word when no indexed word extends
 // it, which finds and scores the same rows without merging the lists of
-// every word it starts; vocab is the index's fts5vocab table.
-func (db *DB) ftsMatch(ctx context.Context, vocab string, terms []string) (string, error) {
+// every word it starts; vocab is the index's fts5vocab table, version the
+// public version the search read.
+func (db *DB) ftsMatch(ctx context.Context, version int64, vocab string, terms []string) (string, error) {
 	if db.Dialect == Postgres {
 		return "", nil
 	}
@@ -416,7 +418,7 @@ func (db *DB) ftsMatch(ctx context.Context, vocab string, terms []string) (strin
 	last, prefix := terms[len(terms)-1], true
 	if asciiWord(last) {
 		var err error
-		if prefix, err = db.vocabExtends(ctx, vocab, last); err != nil {
+		if prefix, err = db.vocabExtends(ctx, version, vocab, last); err != nil {
 			return "", err
 		}
 	}
@@ -428,13 +430,10 @@ func (db *DB) ftsMatch(ctx context.Context, vocab string, terms []string) (strin
 
 // vocabExtends reports whether the full-text index whose fts5vocab table
 // is vocab holds a word longer than word that starts with it. The answers
-// are kept by public version, which every change of the indexed texts
-// raises (triggers, bumpProjectVersion): searches repeat their words.
-func (db *DB) vocabExtends(ctx context.Context, vocab, word string) (bool, error) {
-	version, err := db.publicVersion(ctx)
-	if err != nil {
-		return false, err
-	}
+// are kept by public version (the caller's reading), which every change
+// of the indexed texts raises (triggers, bumpProjectVersion): searches
+// repeat their words.
+func (db *DB) vocabExtends(ctx context.Context, version int64, vocab, word string) (bool, error) {
 	key := vocab + " " + word
 	if ok, kept := db.vocab.get(version, key); kept {
 		return ok, nil
@@ -442,7 +441,7 @@ func (db *DB) vocabExtends(ctx context.Context, vocab, word string) (bool, error
 	// The index's words are letters and digits, none below '0': those
 	// that word starts, itself aside, lie in this range.
 	var one int
-	err = db.read.QueryRowContext(ctx, `SELECT 1 FROM `+vocab+` WHERE term >= $1 AND term <= $2 LIMIT 1`,
+	err := db.read.QueryRowContext(ctx, `SELECT 1 FROM `+vocab+` WHERE term >= $1 AND term <= $2 LIMIT 1`,
 		word+"\x01", word+"\U0010FFFF").Scan(&one)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

@@ -52,12 +52,12 @@ type DB struct {
 	// PostgreSQL, whose writers run concurrently.
 	commits *committer
 	// profiles keeps the matching's expertise profiles between requests.
-	profiles *profileCache
+	profiles *spanCache[[]coopdec.ExpertiseProfile]
 	// decisions keeps published decisions decoded.
 	decisions *decisionCache
 	// directory keeps the index of the valid labels the directory's
 	// facets read.
-	directory *directoryCache
+	directory *spanCache[*directoryIndex]
 	// selected keeps the funded projects' records of published decisions.
 	selected *selectedCache
 	// public keeps the instants of the public data's last versions.
@@ -80,8 +80,8 @@ type DB struct {
 // Open connects to the database named by dsn: a postgres:// URL, or else a
 // SQLite file path (empty: coopdec.db inside dataDir).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &profileCache{}, selected: &selectedCache{},
-		directory: &directoryCache{}, decisions: &decisionCache{}, public: &publicStateCache{},
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }, profiles: &spanCache[[]coopdec.ExpertiseProfile]{}, selected: &selectedCache{},
+		directory: &spanCache[*directoryIndex]{}, decisions: &decisionCache{}, public: &publicStateCache{},
 		orgChoices: newVersionedCache[string, orgChoiceList](16),
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
 		labelHits:  newVersionedCache[string, map[int64]float64](256),

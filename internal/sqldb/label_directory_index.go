@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -17,61 +16,27 @@ import (
 // memory it is a loop over the labels. The text stays matched and ranked
 // by the database's full-text index.
 //
-// It is rebuilt, as the matching's profiles are (profileCache), when the
-// fingerprint of the granted labels changes (read by one cheap query on
-// each search, so that several processes stay right), when a label it
-// holds expires, or when the clock is set back before it was built.
+// It is kept, as the matching's profiles are, by the public version and
+// the first expiry of the labels it holds (spanCache).
 type directoryIndex struct {
 	ids    []int64                    // in the database's order of authority names, then ids
 	values []coopdec.LabelFacetValues // of ids[i]
 }
 
-type directoryCache struct {
-	// build is held while the index is rebuilt: the requests that find it
-	// stale at once (a change, an expiry) wait for one rebuild rather than
-	// each doing its own.
-	build sync.Mutex
-	mu    sync.Mutex
-	fp    profilesFP
-	from  time.Time
-	until time.Time // zero: no label, nothing expires
-	idx   *directoryIndex
+// directoryIndexAt returns the index of the labels valid at now, kept by
+// the public version (read by the caller) and their first expiry.
+func (db *DB) directoryIndexAt(ctx context.Context, version int64, now time.Time) (*directoryIndex, error) {
+	return db.directory.at(version, now, func() (*directoryIndex, time.Time, error) { return db.readDirectoryIndex(ctx, now) })
 }
 
-func (c *directoryCache) get(fp profilesFP, now time.Time) *directoryIndex {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.idx == nil || c.fp != fp || now.Before(c.from) || (!c.until.IsZero() && !now.Before(c.until)) {
-		return nil
-	}
-	return c.idx
-}
-
-func (c *directoryCache) put(fp profilesFP, from, until time.Time, idx *directoryIndex) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.fp, c.from, c.until, c.idx = fp, from, until, idx
-}
-
-// directoryIndexAt returns the index of the labels valid at now.
-func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIndex, error) {
-	fp, err := db.profilesFingerprint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if idx := db.directory.get(fp, now); idx != nil {
-		return idx, nil
-	}
-	db.directory.build.Lock()
-	defer db.directory.build.Unlock()
-	if idx := db.directory.get(fp, now); idx != nil {
-		return idx, nil // built meanwhile
-	}
+// readDirectoryIndex reads the index of the labels valid at now, and the
+// first of their expiries.
+func (db *DB) readDirectoryIndex(ctx context.Context, now time.Time) (*directoryIndex, time.Time, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT l.id, o.region_code, l.expires_at FROM label_applications l
 		JOIN organisations o ON o.id = l.organisation_id
 		WHERE l.state = 'granted' AND l.expires_at > $1 ORDER BY o.name, l.id`, now)
 	if err != nil {
-		return nil, translate(err)
+		return nil, time.Time{}, translate(err)
 	}
 	defer rows.Close()
 	idx := &directoryIndex{}
@@ -82,7 +47,7 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 		var v coopdec.LabelFacetValues
 		var expires time.Time
 		if err := rows.Scan(&id, &v.Region, &expires); err != nil {
-			return nil, translate(err)
+			return nil, time.Time{}, translate(err)
 		}
 		if until.IsZero() || expires.Before(until) {
 			until = expires
@@ -92,19 +57,19 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 		idx.values = append(idx.values, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, translate(err)
+		return nil, time.Time{}, translate(err)
 	}
 	rows.Close()
 	frows, err := db.read.QueryContext(ctx, `SELECT label_id, kind, value FROM label_facets ORDER BY label_id, kind, value`)
 	if err != nil {
-		return nil, translate(err)
+		return nil, time.Time{}, translate(err)
 	}
 	defer frows.Close()
 	for frows.Next() {
 		var id int64
 		var kind, value string
 		if err := frows.Scan(&id, &kind, &value); err != nil {
-			return nil, translate(err)
+			return nil, time.Time{}, translate(err)
 		}
 		i, ok := pos[id]
 		if !ok {
@@ -121,10 +86,9 @@ func (db *DB) directoryIndexAt(ctx context.Context, now time.Time) (*directoryIn
 		}
 	}
 	if err := frows.Err(); err != nil {
-		return nil, translate(err)
+		return nil, time.Time{}, translate(err)
 	}
-	db.directory.put(fp, now, until, idx)
-	return idx, nil
+	return idx, until, nil
 }
 
 // search keeps the labels that pass q's facets (coopdec.FilterLabelFacets)

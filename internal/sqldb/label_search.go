@@ -138,13 +138,17 @@ func (db *DB) indexLabel(ctx context.Context, q querier, a *coopdec.LabelApplica
 // in memory (directoryIndex); the page's labels are read last.
 func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, page coopdec.Page) ([]LabelListing, coopdec.Page, coopdec.LabelFacets, error) {
 	page = coopdec.NewPage(page.Page, page.PerPage)
-	idx, err := db.directoryIndexAt(ctx, db.now())
+	version, err := db.publicVersion(ctx)
+	if err != nil {
+		return nil, page, coopdec.LabelFacets{}, err
+	}
+	idx, err := db.directoryIndexAt(ctx, version, db.now())
 	if err != nil {
 		return nil, page, coopdec.LabelFacets{}, err
 	}
 	var hits map[int64]float64
 	if terms := searchTerms(q.Text); len(terms) > 0 {
-		if hits, err = db.labelTextHits(ctx, terms); err != nil {
+		if hits, err = db.labelTextHits(ctx, version, terms); err != nil {
 			return nil, page, coopdec.LabelFacets{}, translate(err)
 		}
 	}
@@ -173,13 +177,10 @@ func (db *DB) SearchLabelDirectory(ctx context.Context, q coopdec.LabelQuery, pa
 // with their scores (the higher the better). Scoring every label a common
 // word matches is most of a directory search's time, and the same words
 // come back with other filters and pages: the hits of the last words
-// searched are kept by the public version, which every change to the
-// index raises (indexLabel). The map returned is shared: read it only.
-func (db *DB) labelTextHits(ctx context.Context, terms []string) (map[int64]float64, error) {
-	version, err := db.publicVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
+// searched are kept by the public version (the caller's reading), which
+// every change to the index raises (indexLabel). The map returned is
+// shared: read it only.
+func (db *DB) labelTextHits(ctx context.Context, version int64, terms []string) (map[int64]float64, error) {
 	key := strings.Join(terms, " ")
 	if hits, ok := db.labelHits.get(version, key); ok {
 		return hits, nil

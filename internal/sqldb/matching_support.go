@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -77,95 +76,40 @@ func (db *DB) validLabelRows(ctx context.Context, now time.Time, country string)
 // first.
 //
 // Every mission page ranks every labelled authority, so the profiles are
-// kept between calls (see profileCache): building them decodes each
+// kept between calls (see spanCache): building them decodes each
 // label's three parts. The slice returned is shared: callers must not
 // change it.
 func (db *DB) ExpertiseProfiles(ctx context.Context, now time.Time) ([]coopdec.ExpertiseProfile, error) {
-	fp, err := db.profilesFingerprint(ctx)
+	version, err := db.publicVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := db.profiles.get(fp, now); ok {
-		return p, nil
-	}
-	db.profiles.build.Lock()
-	defer db.profiles.build.Unlock()
-	if p, ok := db.profiles.get(fp, now); ok {
-		return p, nil // built meanwhile
-	}
-	rows, err := db.validLabelRows(ctx, now, "")
-	if err != nil {
-		return nil, err
-	}
-	ratings, err := db.missionRatings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]coopdec.ExpertiseProfile, len(rows))
-	until := time.Time{}
-	for i := range rows {
-		out[i] = expertiseProfile(&rows[i])
-		out[i].PastRatings = ratings[rows[i].orgID]
-		if e := rows[i].expires; until.IsZero() || e.Before(until) {
-			until = e
+	return db.expertiseProfilesAt(ctx, version, now)
+}
+
+// expertiseProfilesAt is ExpertiseProfiles for a caller that has read the
+// public version: kept by it and the labels' first expiry (spanCache).
+func (db *DB) expertiseProfilesAt(ctx context.Context, version int64, now time.Time) ([]coopdec.ExpertiseProfile, error) {
+	return db.profiles.at(version, now, func() ([]coopdec.ExpertiseProfile, time.Time, error) {
+		rows, err := db.validLabelRows(ctx, now, "")
+		if err != nil {
+			return nil, time.Time{}, err
 		}
-	}
-	db.profiles.put(fp, now, until, out)
-	return out, nil
-}
-
-// profileCache keeps the last profiles built, with what they were built
-// from: the version of the public data (profilesFP), and the span of
-// time over which the same labels are valid (from the instant they were
-// read to the first expiry among them). A change by any server process
-// raises the version, which every call reads (one row), so several
-// processes on one PostgreSQL stay right; time passing an expiry, or a clock set back, rebuilds them.
-type profileCache struct {
-	// build is held while the profiles are rebuilt: the requests that find
-	// them stale at once wait for one rebuild rather than each doing its
-	// own (a call closing by the clock raises the public version).
-	build    sync.Mutex
-	mu       sync.Mutex
-	fp       profilesFP
-	from     time.Time
-	until    time.Time // zero: no label, nothing expires
-	profiles []coopdec.ExpertiseProfile
-	valid    bool
-}
-
-// profilesFP is the version of the public data (public_version), which
-// the database's triggers raise in the transaction of every change to the
-// labels, their facets, the organisations and the missions' evaluations:
-// one row read, where the fingerprint it replaces aggregated the labels
-// and evaluations on every search of the directory and every match.
-type profilesFP struct {
-	version int64
-}
-
-func (c *profileCache) get(fp profilesFP, now time.Time) ([]coopdec.ExpertiseProfile, bool) {
-	if c == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.valid || c.fp != fp || now.Before(c.from) || (!c.until.IsZero() && !now.Before(c.until)) {
-		return nil, false
-	}
-	return c.profiles, true
-}
-
-func (c *profileCache) put(fp profilesFP, from, until time.Time, p []coopdec.ExpertiseProfile) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.fp, c.from, c.until, c.profiles, c.valid = fp, from, until, p, true
-}
-
-func (db *DB) profilesFingerprint(ctx context.Context) (profilesFP, error) {
-	v, err := db.publicVersion(ctx)
-	return profilesFP{version: v}, err
+		ratings, err := db.missionRatings(ctx)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		out := make([]coopdec.ExpertiseProfile, len(rows))
+		until := time.Time{}
+		for i := range rows {
+			out[i] = expertiseProfile(&rows[i])
+			out[i].PastRatings = ratings[rows[i].orgID]
+			if e := rows[i].expires; until.IsZero() || e.Before(until) {
+				until = e
+			}
+		}
+		return out, until, nil
+	})
 }
 
 // missionRatings reads the evaluation of every evaluated mission, by the

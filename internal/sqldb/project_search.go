@@ -104,9 +104,14 @@ func (db *DB) searchProjectIDs(ctx context.Context, terms []string, f ProjectFil
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
 	match := ""
-	if terms != nil {
-		var err error
-		if match, err = db.ftsMatch(ctx, "funded_project_search_terms", terms); err != nil {
+	if terms != nil && db.Dialect == SQLite {
+		// The index's vocabulary is kept by public version, which a change
+		// of the record raises too (bumpProjectVersion).
+		version, err := db.publicVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if match, err = db.ftsMatch(ctx, version, "funded_project_search_terms", terms); err != nil {
 			return nil, err
 		}
 	}

@@ -433,7 +433,11 @@ func TestSearchProjectsWholeWord(t *testing.T) {
 		{[]string{"rural"}, `"rural"`, nil}, // "ruraux" does not start with it
 		{[]string{"ruraux"}, `"ruraux"`, []int64{2}},
 	} {
-		match, err := db.ftsMatch(ctx, "funded_project_search_terms", tc.terms)
+		version, err := db.publicVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		match, err := db.ftsMatch(ctx, version, "funded_project_search_terms", tc.terms)
 		if err != nil || match != tc.match {
 			t.Errorf("ftsMatch(%q): got %q, %v; want %q", tc.terms, match, err, tc.match)
 		}

@@ -159,10 +159,14 @@ func (db *DB) Warm(ctx context.Context) error {
 	if _, err := db.PublicState(ctx); err != nil {
 		return err
 	}
-	now := db.now()
-	if _, err := db.directoryIndexAt(ctx, now); err != nil {
+	version, err := db.publicVersion(ctx)
+	if err != nil {
 		return err
 	}
-	_, err := db.ExpertiseProfiles(ctx, now)
+	now := db.now()
+	if _, err := db.directoryIndexAt(ctx, version, now); err != nil {
+		return err
+	}
+	_, err = db.expertiseProfilesAt(ctx, version, now)
 	return err
 }
