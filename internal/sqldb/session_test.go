@@ -8,6 +8,20 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 )
 
+// mustSessionAndToken opens a session and creates an API token for user.
+func mustSessionAndToken(t *testing.T, db *DB, user int64) (session, secret string, tok coopdec.APIToken) {
+	t.Helper()
+	session, err := db.CreateSession(t.Context(), user, "", "192.0.2.1", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, tok, err = db.CreateAPIToken(t.Context(), user, "ci", coopdec.Actor{UserID: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return session, secret, tok
+}
+
 // storedLastSeen reads a session's last_seen_at straight from the table.
 func storedLastSeen(t *testing.T, db *DB, token string) time.Time {
 	t.Helper()
@@ -273,14 +287,7 @@ func TestDisabledUserRefused(t *testing.T) {
 	db, clk := openClockDB(t)
 	ctx := t.Context()
 	u := mustCreateUser(t, db, "alice@example.org", "Alice")
-	tok, err := db.CreateSession(ctx, u.ID, "", "192.0.2.1", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret, _, err := db.CreateAPIToken(ctx, u.ID, "ci", coopdec.Actor{UserID: u.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, secret, _ := mustSessionAndToken(t, db, u.ID)
 	exec(t, db, `UPDATE users SET disabled_at = $1 WHERE id = $2`, db.now(), u.ID)
 
 	got, err := db.UserByID(ctx, u.ID)
@@ -483,14 +490,7 @@ func TestTouchesWritten(t *testing.T) {
 	db, clk := openClockDB(t)
 	ctx := t.Context()
 	u := mustCreateUser(t, db, "alice@example.org", "Alice")
-	tok, err := db.CreateSession(ctx, u.ID, "", "192.0.2.1", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret, apiTok, err := db.CreateAPIToken(ctx, u.ID, "ci", coopdec.Actor{UserID: u.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, secret, apiTok := mustSessionAndToken(t, db, u.ID)
 	storedUsed := func() time.Time {
 		t.Helper()
 		var at time.Time
@@ -532,9 +532,7 @@ func TestTouchesWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := t0.Add(5 * time.Minute)
-	if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, later, hashToken(tok)); err != nil {
-		t.Fatal(err)
-	}
+	exec(t, db, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, later, hashToken(tok))
 	if err := db.flushTouches(ctx); err != nil {
 		t.Fatal(err)
 	}
