@@ -413,7 +413,7 @@ func (r *runner) surge(ctx context.Context, sr *ScenarioReport) (*ScenarioReport
 	if err := moveDeadline(ctx, r.db, m, deadline); err != nil {
 		return nil, err
 	}
-	s := &surge{base: r.base, apps: m.Surge, uploaded: map[int64]uploaded{}}
+	s := &surge{base: r.base, apps: m.Surge, uploaded: map[int64]bool{}}
 	out := &surgeOutcome{deadline: deadline, acked: map[int64]string{}}
 	client := newClient(o.SurgeConcurrency, s.roundTrip)
 	res := &SurgeResult{Deadline: deadline}
@@ -464,8 +464,8 @@ func (r *runner) surge(ctx context.Context, sr *ScenarioReport) (*ScenarioReport
 		res.AckPerSecond = float64(len(out.acked)) / d.Seconds()
 	}
 	for id, number := range out.acked {
-		f := s.uploaded[id]
-		res.Submissions = append(res.Submissions, Acknowledged{ApplicationID: id, Receipt: number, SHA256: f.sha256, Size: f.size})
+		sum, size := s.uploadedFile(id)
+		res.Submissions = append(res.Submissions, Acknowledged{ApplicationID: id, Receipt: number, SHA256: sum, Size: size})
 	}
 	slices.SortFunc(res.Submissions, func(a, b Acknowledged) int { return cmp.Compare(a.ApplicationID, b.ApplicationID) })
 	if err := res.Verify(ctx, r.db); err != nil {
