@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -105,31 +103,31 @@ func (s *Server) editableApplication(r *http.Request, id int64) (*coopdec.Applic
 // returned attachment has its name, type, size and hash; the caller sets
 // what it is attached to and its document code.
 func (s *Server) receiveFile(ctx context.Context, body io.Reader, name string) (coopdec.Attachment, error) {
-	// The body is spooled to a temporary file: type detection reads the
-	// end of zip files (ODT, DOCX…), and the blob store hashes as it copies.
-	tmp, err := os.CreateTemp("", "coopdec-upload-*")
-	if err != nil {
-		return coopdec.Attachment{}, fmt.Errorf("web: unable to receive a file: %w", err)
-	}
-	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
-	n, err := io.Copy(tmp, io.LimitReader(body, coopdec.MaxAttachmentBytes+1))
-	if err != nil {
+	// The body is read whole first: type detection reads the end of zip
+	// files (ODT, DOCX…), and the blob store hashes as it copies.
+	sp, err := s.uploads.spool(body, coopdec.MaxAttachmentBytes)
+	if errors.Is(err, errSpoolFile) {
+		return coopdec.Attachment{}, err
+	} else if err != nil {
 		return coopdec.Attachment{}, uploadError(err)
 	}
+	defer sp.close()
+	n := sp.size
 	if n > coopdec.MaxAttachmentBytes {
 		return coopdec.Attachment{}, coopdec.FieldError("file", "attachment.too_large", coopdec.MaxAttachmentBytes>>20)
 	}
 	if n == 0 {
 		return coopdec.Attachment{}, coopdec.FieldError("file", "attachment.empty")
 	}
-	typ, err := coopdec.DetectType(tmp, n, name)
+	typ, err := coopdec.DetectType(sp, n, name)
 	if err != nil {
 		return coopdec.Attachment{}, err
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+	src, err := sp.reader()
+	if err != nil {
 		return coopdec.Attachment{}, err
 	}
-	info, err := s.blobs.Put(ctx, tmp, coopdec.MaxAttachmentBytes)
+	info, err := s.blobs.Put(ctx, src, coopdec.MaxAttachmentBytes)
 	if err != nil {
 		return coopdec.Attachment{}, err
 	}

@@ -60,6 +60,7 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	public  *publicCache // the pages anonymous visitors read
+	uploads spooler      // uploads read whole before they are checked
 
 	warming atomic.Bool // /readyz answers 503 while the warm-up runs (StartWarm)
 
