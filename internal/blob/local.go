@@ -13,8 +13,11 @@ import (
 	"runtime"
 )
 
-// tempPattern names files being written; it never matches a blob name, and
-// temporary files sit at the top of the folder, outside the fan-out.
+// tempPattern names files being written; it never matches a blob name. A
+// file whose content is held whole is written next to its final place (a
+// rename within a folder, and writers spread over the fan-out: concurrent
+// file creations in one folder wait for each other); a stream is written at
+// the top of the folder, since its hash is known only once it is read.
 const tempPattern = ".put-*"
 
 // Local is a Store in a folder of the local file system. A blob lives at
@@ -38,24 +41,26 @@ func (l *Local) path(hash string) string {
 	return filepath.Join(l.dir, hash[0:2], hash[2:4], hash)
 }
 
-// Put streams r into a temporary file while hashing it, then renames the file
-// to its content's name. Concurrent Puts of the same content are safe: the
-// loser's rename replaces an identical file, or it finds one and drops its own.
+// Put stores r's content under its hash and syncs it (the file, then its
+// folder) before returning. A reader that holds its content whole
+// (bytes.Reader, strings.Reader) is hashed first, then written only if the
+// blob is not already stored; any other is streamed into a temporary file
+// while hashed, then renamed to its content's name. Concurrent Puts of the
+// same content are safe: the loser's rename replaces an identical file, or
+// it finds one and drops its own.
 func (l *Local) Put(ctx context.Context, r io.Reader, maxBytes int64) (info Info, err error) {
 	if err := ctx.Err(); err != nil {
 		return Info{}, err
+	}
+	if whole, ok := r.(wholeReader); ok {
+		return l.putWhole(ctx, whole, maxBytes)
 	}
 	tmp, err := os.CreateTemp(l.dir, tempPattern)
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: unable to create temporary file: %w", err)
 	}
 	renamed := false
-	defer func() {
-		if !renamed {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer dropTemp(tmp, &renamed)
 
 	h := sha256.New()
 	src := io.Reader(ctxReader{ctx, r})
@@ -70,33 +75,87 @@ func (l *Local) Put(ctx context.Context, r io.Reader, maxBytes int64) (info Info
 	if maxBytes >= 0 && n > maxBytes {
 		return Info{}, ErrTooLarge
 	}
-	if err := tmp.Sync(); err != nil {
-		return Info{}, fmt.Errorf("blob: unable to sync: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return Info{}, fmt.Errorf("blob: unable to close: %w", err)
-	}
 	info = Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
+	renamed, err = l.keep(tmp, info)
+	return info, err
+}
 
+// wholeReader is content held whole, read from its current position.
+type wholeReader interface {
+	io.ReaderAt
+	Size() int64 // the whole content's
+	Len() int    // what is left to read
+}
+
+func (l *Local) putWhole(ctx context.Context, r wholeReader, maxBytes int64) (Info, error) {
+	n := int64(r.Len())
+	if maxBytes >= 0 && n > maxBytes {
+		return Info{}, ErrTooLarge
+	}
+	content := func() io.Reader { return io.NewSectionReader(r, r.Size()-n, n) }
+	h := sha256.New()
+	if _, err := io.Copy(h, content()); err != nil {
+		return Info{}, fmt.Errorf("blob: unable to read: %w", err)
+	}
+	info := Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
 	final := l.path(info.SHA256)
 	if _, err := os.Stat(final); err == nil {
-		return info, nil // already stored: the deferred cleanup drops ours
+		return info, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 		return Info{}, fmt.Errorf("blob: unable to create folder: %w", err)
 	}
+	tmp, err := os.CreateTemp(filepath.Dir(final), tempPattern)
+	if err != nil {
+		return Info{}, fmt.Errorf("blob: unable to create temporary file: %w", err)
+	}
+	renamed := false
+	defer dropTemp(tmp, &renamed)
+	if _, err := io.Copy(tmp, content()); err != nil {
+		return Info{}, fmt.Errorf("blob: unable to write: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Info{}, err
+	}
+	renamed, err = l.keep(tmp, info)
+	return info, err
+}
+
+// keep syncs a written temporary file and renames it to its content's
+// name; renamed says whether the temporary file is now the blob.
+func (l *Local) keep(tmp *os.File, info Info) (renamed bool, err error) {
+	if err := tmp.Sync(); err != nil {
+		return false, fmt.Errorf("blob: unable to sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return false, fmt.Errorf("blob: unable to close: %w", err)
+	}
+	final := l.path(info.SHA256)
+	if _, err := os.Stat(final); err == nil {
+		return false, nil // already stored: ours is dropped
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return false, fmt.Errorf("blob: unable to create folder: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		// Where rename cannot replace a file, a concurrent Put may have won.
 		if _, serr := os.Stat(final); serr == nil {
-			return info, nil
+			return false, nil
 		}
-		return Info{}, fmt.Errorf("blob: unable to rename: %w", err)
+		return false, fmt.Errorf("blob: unable to rename: %w", err)
 	}
-	renamed = true
 	if err := syncDir(filepath.Dir(final)); err != nil {
-		return Info{}, fmt.Errorf("blob: unable to sync folder: %w", err)
+		return true, fmt.Errorf("blob: unable to sync folder: %w", err)
 	}
-	return info, nil
+	return true, nil
+}
+
+// dropTemp closes and removes a temporary file that did not become a blob.
+func dropTemp(tmp *os.File, renamed *bool) {
+	if !*renamed {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
 }
 
 // Open returns the blob named sha256hex, or ErrNotFound.

@@ -135,6 +135,12 @@ func TestDeduplication(t *testing.T) {
 }
 
 func TestConcurrentPut(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stream=%v", stream), func(t *testing.T) { testConcurrentPut(t, stream) })
+	}
+}
+
+func testConcurrentPut(t *testing.T, stream bool) {
 	ctx := context.Background()
 	l := newLocal(t)
 	const n = 16
@@ -149,7 +155,11 @@ func TestConcurrentPut(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			infos[i], errs[i] = l.Put(ctx, bytes.NewReader(content(i)), 1<<20)
+			var r io.Reader = bytes.NewReader(content(i))
+			if stream {
+				r = streamOnly{r}
+			}
+			infos[i], errs[i] = l.Put(ctx, r, 1<<20)
 		})
 	}
 	wg.Wait()
@@ -256,5 +266,65 @@ func BenchmarkPut100KB(b *testing.B) {
 		if _, err := l.Put(ctx, bytes.NewReader(body), 1<<20); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// streamOnly hides a reader's other methods: Put streams it.
+type streamOnly struct{ io.Reader }
+
+// Content held whole is hashed first and written beside its final place;
+// a stream is written while hashed. Both give the same blob, honour the
+// limit, leave no temporary file and find each other's copy.
+func TestWholeAndStream(t *testing.T) {
+	ctx := context.Background()
+	body := bytes.Repeat([]byte("Convention de partenariat, annexe financière. "), 2000)
+	sum := sha256.Sum256(body)
+	want := Info{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(body))}
+	kinds := map[string]func([]byte) io.Reader{
+		"whole":  func(b []byte) io.Reader { return bytes.NewReader(b) },
+		"stream": func(b []byte) io.Reader { return streamOnly{bytes.NewReader(b)} },
+	}
+	for name, reader := range kinds {
+		t.Run(name, func(t *testing.T) {
+			l := newLocal(t)
+			for _, limit := range []int64{int64(len(body)) - 1, 10} {
+				if _, err := l.Put(ctx, reader(body), limit); !errors.Is(err, ErrTooLarge) {
+					t.Errorf("limit %d: got %v; want ErrTooLarge", limit, err)
+				}
+			}
+			for _, limit := range []int64{int64(len(body)), -1} {
+				info, err := l.Put(ctx, reader(body), limit)
+				if err != nil || info != want {
+					t.Fatalf("limit %d: got %+v, %v; want %+v", limit, info, err, want)
+				}
+			}
+			for other, r := range kinds {
+				if info, err := l.Put(ctx, r(body), -1); err != nil || info != want {
+					t.Errorf("again as %s: got %+v, %v", other, info, err)
+				}
+			}
+			if got := files(t, l); len(got) != 1 || got[0] != want.SHA256 {
+				t.Errorf("files %v; want the one blob", got)
+			}
+			rc, _, err := l.Open(ctx, want.SHA256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Equal(data, body) {
+				t.Error("stored content differs")
+			}
+		})
+	}
+	// A reader partly read already: what is left is stored.
+	l := newLocal(t)
+	r := bytes.NewReader([]byte("en-tête|contenu"))
+	if _, err := r.Seek(int64(len("en-tête|")), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	info, err := l.Put(ctx, r, 7)
+	if sum := sha256.Sum256([]byte("contenu")); err != nil || info.SHA256 != hex.EncodeToString(sum[:]) || info.Size != 7 {
+		t.Errorf("partly read: got %+v, %v; want the rest only", info, err)
 	}
 }
