@@ -75,6 +75,9 @@ type DB struct {
 	// touched keeps the marks of sessions and API tokens used until they
 	// are written.
 	touched *touches
+	// checkpoints copies SQLite's log into the database file; nil on
+	// PostgreSQL.
+	checkpoints *checkpointer
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or else a
@@ -118,6 +121,11 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 			db.write.Close()
 			return nil, err
 		}
+		if db.checkpoints, err = startCheckpointer(path); err != nil {
+			db.write.Close()
+			db.read.Close()
+			return nil, err
+		}
 		db.commits = newCommitter(db.write)
 	}
 	if err := db.write.PingContext(ctx); err != nil {
@@ -133,10 +141,26 @@ func openSQLite(path string, writer bool) (*sql.DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	// A commit is acknowledged once it is synced: a submission's receipt
-	// survives a power cut, not only the end of the process. Group commits
-	// share the sync between the transactions of a batch.
-	q.Add("_pragma", "synchronous(FULL)")
+	if writer {
+		// A commit of ours is acknowledged once it is synced: a
+		// submission's receipt survives a power cut, not only the end of
+		// the process. The committer sets synchronous to FULL for each of
+		// its batches, whose sync the transactions of the batch share.
+		// The connection's other commits, the job queue's bookkeeping
+		// (fetching, completing: River shares the single writer), are
+		// not synced on their own: the next sync of the log, at the next
+		// batch, covers them. A power cut may lose the last of them, as
+		// if the machine had stopped a moment earlier; River then runs a
+		// job again, which it may always do.
+		q.Add("_pragma", "synchronous(NORMAL)")
+		// Each transaction of a batch runs in a savepoint, whose journal
+		// of the pages it changes is kept in memory rather than in a
+		// temporary file.
+		q.Add("_pragma", "temp_store(MEMORY)")
+		// The log is copied into the database by the checkpointer, in
+		// the background, rather than by the commit that fills it.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+	}
 	q.Set("_txlock", "immediate")
 	d := sql.OpenDB(&cachingConnector{dsn: "file:" + path + "?" + q.Encode(), drv: &sqlite.Driver{}, detach: writer})
 	if writer {
@@ -157,7 +181,11 @@ func (db *DB) Close() error {
 	if db.commits != nil {
 		db.commits.close()
 	}
-	err := db.write.Close()
+	var err error
+	if db.checkpoints != nil {
+		err = db.checkpoints.close()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -134,7 +134,19 @@ func (c *committer) commit(batch []*commitReq) {
 	// run with its own context, which the writer's connections never let
 	// interrupt a statement (see cachingConn): an interrupted write rolls
 	// back the whole transaction on SQLite, the others' work with it.
-	tx, err := c.write.BeginTx(context.Background(), nil)
+	bg := context.Background()
+	conn, err := c.write.Conn(bg)
+	var tx *sql.Tx
+	if err == nil {
+		defer conn.Close()
+		// The writer's connection syncs only what the committer commits
+		// (see openSQLite): a sync of the log makes every commit before
+		// it durable too.
+		if _, err = conn.ExecContext(bg, `PRAGMA synchronous = FULL`); err == nil {
+			defer conn.ExecContext(bg, `PRAGMA synchronous = NORMAL`) //nolint:errcheck // a failure leaves FULL: slower, not less safe
+			tx, err = conn.BeginTx(bg, nil)
+		}
+	}
 	if err != nil {
 		for i := range results {
 			results[i].err = err
