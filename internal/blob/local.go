@@ -76,8 +76,10 @@ func (l *Local) Put(ctx context.Context, r io.Reader, maxBytes int64) (info Info
 		return Info{}, ErrTooLarge
 	}
 	info = Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
-	renamed, err = l.keep(tmp, info)
-	return info, err
+	if renamed, err = l.keep(tmp, info); err != nil {
+		return Info{}, err
+	}
+	return info, nil
 }
 
 // wholeReader is content held whole, read from its current position.
@@ -117,8 +119,10 @@ func (l *Local) putWhole(ctx context.Context, r wholeReader, maxBytes int64) (In
 	if err := ctx.Err(); err != nil {
 		return Info{}, err
 	}
-	renamed, err = l.keep(tmp, info)
-	return info, err
+	if renamed, err = l.keep(tmp, info); err != nil {
+		return Info{}, err
+	}
+	return info, nil
 }
 
 // keep syncs a written temporary file and renames it to its content's
