@@ -199,6 +199,12 @@ func prepare(ctx context.Context, o *Options) (*sqldb.DB, *Manifest, error) {
 			db.Close()
 			return nil, nil, err
 		}
+		if o.DatabaseURL == "" {
+			if err := flushDataset(o); err != nil {
+				db.Close()
+				return nil, nil, err
+			}
+		}
 		return db, m, nil
 	}
 	if o.DatabaseURL != "" {
@@ -235,6 +241,31 @@ func prepare(ctx context.Context, o *Options) (*sqldb.DB, *Manifest, error) {
 		return nil, nil, err
 	}
 	return db, m, nil
+}
+
+// flushDataset writes to disk what the system still holds of a reused
+// SQLite dataset, typically a copy made just before the run. Otherwise the
+// server's first sync of the database file (its first checkpoint) writes
+// the whole copy, and the run measures the copy: the surge stopped for
+// 0.7 s a moment after its start.
+func flushDataset(o *Options) error {
+	for _, name := range []string{"coopdec.db", "coopdec.db-wal"} {
+		f, err := os.OpenFile(filepath.Join(o.Data, name), os.O_RDWR, 0)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("bench: the dataset: %w", err)
+		}
+		start := time.Now()
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("bench: writing the dataset to disk: %w", err)
+		}
+		o.logf("%s written to disk in %s", name, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
 }
 
 // emptyDir refuses a dataset folder holding anything, unless reset, when

@@ -2,6 +2,9 @@ package bench
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -34,5 +37,23 @@ func TestSurgeFile(t *testing.T) {
 	}
 	if sum, size := s.uploadedFile(8); sum != "" || size != 0 {
 		t.Errorf("application 8 sent nothing; got %q, %d", sum, size)
+	}
+}
+
+// A reused SQLite dataset is written to disk before the run, log or not;
+// a folder without one is no error here (opening it fails elsewhere).
+func TestFlushDataset(t *testing.T) {
+	dir := t.TempDir()
+	var logged bytes.Buffer
+	o := &Options{Data: dir, Progress: &logged}
+	if err := flushDataset(o); err != nil || logged.Len() != 0 {
+		t.Fatalf("empty folder: %v, logged %q", err, logged.String())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "coopdec.db"), []byte("données"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := flushDataset(o); err != nil || !strings.HasPrefix(logged.String(), "coopdec.db written to disk") ||
+		strings.Count(logged.String(), "\n") != 1 {
+		t.Fatalf("with a database: %v, logged %q", err, logged.String())
 	}
 }
