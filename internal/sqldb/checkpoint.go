@@ -15,10 +15,9 @@ const checkpointEvery = 500 * time.Millisecond
 // background, on a connection of its own. By default SQLite has the commit
 // that fills the log past a thousand pages do it: the single writer then
 // writes those pages into the database file and syncs it while every
-// write waits (at the deadline, a commit of a batch of submissions took
-// 0.7 s instead of a few milliseconds). A passive checkpoint runs beside
-// the writer and the readers, never in their way; the writer restarts the
-// log from its beginning once it is all copied.
+// write waits. A passive checkpoint runs beside the writer and the
+// readers, never in their way; the writer restarts the log from its
+// beginning once it is all copied.
 type checkpointer struct {
 	conn     *sql.DB
 	stop     chan struct{}
