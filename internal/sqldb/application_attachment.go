@@ -292,7 +292,16 @@ func (db *DB) refreshEligibility(ctx context.Context, tx *sql.Tx, a *coopdec.App
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE applications SET eligible = $1 WHERE id = $2`, eligibleColumn(e), a.ID)
+	return updateEligible(ctx, tx, a.ID, e)
+}
+
+// updateEligible stores an application's eligibility as the lists read
+// it, and writes nothing when it has not changed (most files added or
+// removed leave it as it was): the row, whose content spills onto pages
+// of its own, is not rewritten for nothing.
+func updateEligible(ctx context.Context, tx *sql.Tx, id int64, e coopdec.Eligibility) error {
+	_, err := tx.ExecContext(ctx, `UPDATE applications SET eligible = $1 WHERE id = $2 AND eligible IS DISTINCT FROM $1`,
+		eligibleColumn(e), id)
 	return err
 }
 
@@ -307,6 +316,5 @@ func (db *DB) storeEligibility(ctx context.Context, tx *sql.Tx, a *coopdec.Appli
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE applications SET eligible = $1 WHERE id = $2`, eligibleColumn(e), a.ID)
-	return err
+	return updateEligible(ctx, tx, a.ID, e)
 }

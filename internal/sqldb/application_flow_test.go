@@ -1054,3 +1054,30 @@ func TestDraftHoldersAndTeam(t *testing.T) {
 		t.Fatalf("unknown application: got %+v, %v; want none", got, err)
 	}
 }
+
+// The eligibility the lists filter on follows the files added and removed,
+// through unknown (a partner's answer awaited) and failed (a document
+// missing), and stays put when a file changes nothing.
+func TestStoredEligibilityFollowsFiles(t *testing.T) {
+	e := newFlowEnv(t)
+	ctx := t.Context()
+	a := e.mustCreateApplication(t, e.flowApplication())
+	want := func(step string, valid, eligible bool) {
+		t.Helper()
+		if v := storedEligible(t, e.db, a.ID); v.Valid != valid || v.Valid && v.Bool != eligible {
+			t.Fatalf("%s: got eligible %v; want valid %v, %v", step, v, valid, eligible)
+		}
+	}
+	e.attach(t, a.ID, "budget", "budget.pdf", 'b')
+	want("one document of two", true, false)
+	deliberation := e.attach(t, a.ID, "council_deliberation", "deliberation.pdf", 'a')
+	want("both documents, a partner's answer awaited", false, false)
+	e.attach(t, a.ID, "budget", "budget-annexe.pdf", 'c')
+	want("a further file", false, false)
+	if err := e.db.DeleteAttachment(ctx, a.ID, deliberation.ID, e.lyonActor); err != nil {
+		t.Fatal(err)
+	}
+	want("the deliberation removed", true, false)
+	e.attach(t, a.ID, "council_deliberation", "deliberation.pdf", 'a')
+	want("the deliberation back", false, false)
+}
