@@ -24,7 +24,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.Referentiel, "referentiel", "", "official territorial referential for the French authorities; empty: generated")
 	fs.StringVar(&o.URL, "url", "", "measure a running server (http://…) on a dataset generated earlier; needs --manifest")
 	fs.StringVar(&o.Manifest, "manifest", "", "the dataset's manifest: written by the generation, read with --reuse or --url; default DATA/manifest.json")
-	fs.BoolVar(&o.Reuse, "reuse", false, "skip the generation: use the dataset in --data or --database-url and its manifest")
+	fs.BoolVar(&o.Reuse, "reuse", false, "skip the generation: use the dataset in --data or --database-url and its manifest (a SQLite dataset is first written to disk)")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients")
 	fs.IntVar(&o.SurgeConcurrency, "surge-concurrency", 64, "concurrent clients of the deadline surge")
 	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "duration of each scenario, and of each limit")
