@@ -54,9 +54,7 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	if !t.Active(now) {
 		return nil, errTokenInvalid
 	}
-	if at, ok := db.touched.tokenUsed(t.ID); ok && (!used.Valid || at.After(used.Time)) {
-		used = sql.NullTime{Time: at, Valid: true}
-	}
+	used = db.touched.tokenUsed(t.ID, used)
 	// Written with the other marks (touches), at most once a minute.
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
 		db.touched.token(t.ID, now)
@@ -86,9 +84,7 @@ func (db *DB) ListAPITokens(ctx context.Context, userID int64) ([]coopdec.APITok
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.ExpiresAt, &used, &revoked); err != nil {
 			return nil, translate(err)
 		}
-		if at, ok := db.touched.tokenUsed(t.ID); ok && (!used.Valid || at.After(used.Time)) {
-			used = sql.NullTime{Time: at, Valid: true}
-		}
+		used = db.touched.tokenUsed(t.ID, used)
 		if used.Valid {
 			t.LastUsedAt = &used.Time
 		}

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"sync"
 	"time"
 )
 
@@ -19,10 +18,8 @@ const checkpointEvery = 500 * time.Millisecond
 // readers, never in their way; the writer restarts the log from its
 // beginning once it is all copied.
 type checkpointer struct {
-	conn     *sql.DB
-	stop     chan struct{}
-	done     chan struct{}
-	stopOnce sync.Once
+	conn   *sql.DB
+	rounds *rounds
 }
 
 func startCheckpointer(path string) (*checkpointer, error) {
@@ -32,25 +29,13 @@ func startCheckpointer(path string) (*checkpointer, error) {
 	}
 	conn.SetMaxOpenConns(1)
 	conn.SetMaxIdleConns(1)
-	c := &checkpointer{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
-	go c.loop()
+	c := &checkpointer{conn: conn}
+	c.rounds = startRounds(checkpointEvery, func() {
+		// A failed round is tried again at the next: the log only grows
+		// meanwhile.
+		_ = c.checkpoint(context.Background())
+	})
 	return c, nil
-}
-
-func (c *checkpointer) loop() {
-	defer close(c.done)
-	tick := time.NewTicker(checkpointEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.stop:
-			return
-		case <-tick.C:
-			// A failed round is tried again at the next: the log only
-			// grows meanwhile.
-			_ = c.checkpoint(context.Background())
-		}
-	}
 }
 
 // checkpoint copies what the log holds and no reader still needs.
@@ -59,14 +44,8 @@ func (c *checkpointer) checkpoint(ctx context.Context) error {
 	return c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
 }
 
-// stopRounds stops the rounds; checkpoint still works.
-func (c *checkpointer) stopRounds() {
-	c.stopOnce.Do(func() { close(c.stop) })
-	<-c.done
-}
-
 // close stops the rounds and closes the connection.
 func (c *checkpointer) close() error {
-	c.stopRounds()
+	c.rounds.halt()
 	return c.conn.Close()
 }

@@ -16,7 +16,7 @@ func TestWriterSyncsAndCheckpoints(t *testing.T) {
 		t.Skip("SQLite's writer connection")
 	}
 	ctx := t.Context()
-	db.checkpoints.stopRounds() // the test checkpoints itself
+	db.checkpoints.rounds.halt() // the test checkpoints itself
 	pragma := func(q querier, name string) int {
 		t.Helper()
 		var v int

@@ -88,7 +88,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		orgChoices: newVersionedCache[string, orgChoiceList](16),
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
 		labelHits:  newVersionedCache[string, map[int64]float64](256),
-		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: newTouches(),
+		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: &touches{},
 		vocab: newVersionedCache[string, bool](4096)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres

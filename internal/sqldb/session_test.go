@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -548,5 +549,51 @@ func TestTouchesWritten(t *testing.T) {
 	db.stopTouches()
 	if got := storedUsed(); !got.Equal(clk.now) {
 		t.Fatalf("after closing: got stored last used %v; want %v", got, clk.now)
+	}
+}
+
+// A mark is seen while it is being written, kept when the writing fails,
+// and the latest of a pending and a written mark wins.
+func TestMarksSeenWhileWritten(t *testing.T) {
+	var m marks[string]
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	want := func(step string, k string, wantAt time.Time, wantOK bool) {
+		t.Helper()
+		if got, ok := m.seen(k); ok != wantOK || !got.Equal(wantAt) {
+			t.Fatalf("%s: seen %v, %v; want %v, %v", step, got, ok, wantAt, wantOK)
+		}
+	}
+	want("nothing taken", "a", time.Time{}, false)
+	m.take("a", at(2))
+	m.take("a", at(1)) // never backwards
+	want("taken", "a", at(2), true)
+	if w := m.begin(); len(w) != 1 || !w["a"].Equal(at(2)) {
+		t.Fatalf("begin: got %v", w)
+	}
+	want("being written", "a", at(2), true)
+	m.take("a", at(3))
+	want("taken again while written", "a", at(3), true)
+	m.end(true)
+	want("after a failed writing", "a", at(3), true)
+	m.begin()
+	m.end(false)
+	want("after a writing", "a", time.Time{}, false)
+
+	stored := sql.NullTime{Time: at(5), Valid: true}
+	for _, c := range []struct {
+		kept time.Time
+		ok   bool
+		want sql.NullTime
+	}{
+		{at(4), true, stored},
+		{at(6), true, sql.NullTime{Time: at(6), Valid: true}},
+		{at(6), false, stored},
+	} {
+		if got := latest(stored, c.kept, c.ok); got != c.want {
+			t.Errorf("latest(%v, %v, %v): got %v; want %v", stored, c.kept, c.ok, got, c.want)
+		}
+	}
+	if got := latest(sql.NullTime{}, at(1), true); got != (sql.NullTime{Time: at(1), Valid: true}) {
+		t.Errorf("latest of nothing stored: got %v", got)
 	}
 }
