@@ -39,8 +39,11 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	var t coopdec.APIToken
 	var revoked, used sql.NullTime
 	hash := hashToken(token)
-	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1`, hash).
-		Scan(&t.ID, &t.UserID, &t.ExpiresAt, &revoked, &used)
+	// The token and its user in one query, their links in one more
+	// (loadUserLinks): every request with a token comes here.
+	u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, `+
+		joinedUserColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hash),
+		&t.ID, &t.ExpiresAt, &revoked, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid
 	}
@@ -59,12 +62,12 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
 		db.touched.token(t.ID, now)
 	}
-	u, err := db.UserByID(ctx, t.UserID)
-	if err != nil {
-		return nil, err
-	}
+	t.UserID = u.ID
 	if u.DisabledAt != nil {
 		return nil, errTokenInvalid
+	}
+	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{u}); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

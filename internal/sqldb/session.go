@@ -47,8 +47,10 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 		return nil, s, errSessionInvalid
 	}
 	hash := hashToken(token)
-	err := db.read.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1`, hash).
-		Scan(&s.UserID, &s.CreatedAt, &s.LastSeenAt)
+	// The session and its user in one query, their links in one more.
+	u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, `+joinedUserColumns+
+		` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hash),
+		&s.CreatedAt, &s.LastSeenAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, s, errSessionInvalid
 	}
@@ -69,12 +71,12 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 		db.touched.session(hash, now)
 		s.LastSeenAt = now
 	}
-	u, err := db.UserByID(ctx, s.UserID)
-	if err != nil {
-		return nil, s, err
-	}
+	s.UserID = u.ID
 	if u.DisabledAt != nil {
 		return nil, s, errSessionInvalid
+	}
+	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{u}); err != nil {
+		return nil, s, err
 	}
 	return u, s, nil
 }

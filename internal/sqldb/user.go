@@ -61,10 +61,20 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*coopdec.User, err
 
 const userColumns = `id, email, name, language, password_hash, created_at, disabled_at`
 
+// joinedUserColumns are userColumns read from a join, where the users
+// table is u.
+const joinedUserColumns = `u.id, u.email, u.name, u.language, u.password_hash, u.created_at, u.disabled_at`
+
 func scanUser(sc interface{ Scan(...any) error }) (*coopdec.User, error) {
+	return scanUserAfter(sc)
+}
+
+// scanUserAfter scans a row whose last columns are userColumns, into
+// before for the columns before them.
+func scanUserAfter(sc interface{ Scan(...any) error }, before ...any) (*coopdec.User, error) {
 	u := &coopdec.User{}
 	var disabled sql.NullTime
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Language, &u.PasswordHash, &u.CreatedAt, &disabled); err != nil {
+	if err := sc.Scan(append(before, &u.ID, &u.Email, &u.Name, &u.Language, &u.PasswordHash, &u.CreatedAt, &disabled)...); err != nil {
 		return nil, err
 	}
 	if disabled.Valid {
@@ -88,10 +98,14 @@ func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*
 }
 
 // loadUserLinks fills the roles and memberships of users, two queries for
-// the lot.
+// the lot, one for a single user (every authenticated request loads its
+// user).
 func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.User) error {
-	if len(users) == 0 {
+	switch len(users) {
+	case 0:
 		return nil
+	case 1:
+		return loadOneUserLinks(ctx, q, users[0])
 	}
 	byID := make(map[int64]*coopdec.User, len(users))
 	ids := make([]any, len(users))
@@ -129,6 +143,33 @@ func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.Use
 			return translate(err)
 		}
 		byID[id].Memberships = append(byID[id].Memberships, m)
+	}
+	return translate(rows.Err())
+}
+
+// loadOneUserLinks is loadUserLinks for one user: its roles (by name) and
+// its memberships (by organisation name) in one query, the roles first.
+func loadOneUserLinks(ctx context.Context, q querier, u *coopdec.User) error {
+	rows, err := q.QueryContext(ctx, `SELECT 0 AS link, role, 0 AS organisation_id, '' AS name, '' AS kind
+		FROM user_roles WHERE user_id = $1
+		UNION ALL SELECT 1, m.role, o.id, o.name, o.kind FROM memberships m
+		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1
+		ORDER BY 1, 4, 2`, u.ID)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var link int
+		var m coopdec.Membership
+		if err := rows.Scan(&link, &m.Role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind); err != nil {
+			return translate(err)
+		}
+		if link == 0 {
+			u.Roles = append(u.Roles, coopdec.Role(m.Role))
+		} else {
+			u.Memberships = append(u.Memberships, m)
+		}
 	}
 	return translate(rows.Err())
 }
