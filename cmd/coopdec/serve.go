@@ -35,6 +35,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	benchLimit := fs.Bool("bench-limit", false, "serve GET /bench/limit/{size} for coopdec bench's limit (benchmarks only)")
 	memoryLimit := fs.String("memory-limit", memoryLimitDefault(), "soft limit of the Go runtime's memory, e.g. 150MiB; off: none; default "+
 		defaultMemoryLimit+" unless GOMEMLIMIT is set (env COOPDEC_MEMORY_LIMIT)")
+	procs := fs.String("procs", procsDefault(), "threads running Go code at once (GOMAXPROCS), or auto: half as many again as "+
+		"the processors, since requests wait in file system calls; default auto unless GOMAXPROCS is set (env COOPDEC_PROCS)")
 	logFormat := fs.String("log-format", env("COOPDEC_LOG_FORMAT", "json"), "log format: json or text (env COOPDEC_LOG_FORMAT)")
 	var smtp mail.SMTPConfig
 	fs.StringVar(&smtp.Host, "smtp-host", env("COOPDEC_SMTP_HOST", ""), "SMTP server; empty: emails go to the outbox at /admin/outbox (env COOPDEC_SMTP_HOST)")
@@ -53,6 +55,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if err := applyMemoryLimit(*memoryLimit); err != nil {
+		return err
+	}
+	if err := applyProcs(*procs); err != nil {
 		return err
 	}
 

@@ -1,0 +1,38 @@
+package main
+
+import "testing"
+
+func TestParseProcs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"auto", 0, true},
+		{" auto ", 0, true},
+		{"1", 1, true},
+		{"3", 3, true},
+		{"1024", 1024, true},
+		{"0", 0, false},
+		{"-2", 0, false},
+		{"1025", 0, false},
+		{"", 0, false},
+		{"many", 0, false},
+		{"2.5", 0, false},
+	} {
+		got, err := parseProcs(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("parseProcs(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestProcsFor(t *testing.T) {
+	t.Parallel()
+	for cpus, want := range map[int]int{1: 2, 2: 3, 3: 5, 4: 6, 8: 12, 16: 24} {
+		if got := procsFor(cpus); got != want {
+			t.Errorf("procsFor(%d) = %d, want %d", cpus, got, want)
+		}
+	}
+}
