@@ -21,6 +21,12 @@ import (
 // acknowledged 486 submissions a second on average with 2 slots, 561 with
 // 3 and 544 with 4 (docs/performance.md).
 
+// runtimeProcs is the runtime's own count, read when the program starts:
+// the processors, or fewer when a container's CPU quota says so. auto is
+// computed from it, not from the current setting, which an earlier serve
+// of the same process (the tests run several) has already raised.
+var runtimeProcs = runtime.GOMAXPROCS(0)
+
 // procsDefault is the --procs default: COOPDEC_PROCS, else none when
 // GOMAXPROCS already sets the runtime's, else auto.
 func procsDefault() string {
@@ -62,9 +68,7 @@ func applyProcs(s string) error {
 		return err
 	}
 	if n == 0 {
-		// The runtime's own count: the processors, or fewer when a
-		// container's CPU quota says so.
-		n = procsFor(runtime.GOMAXPROCS(0))
+		n = procsFor(runtimeProcs)
 	}
 	runtime.GOMAXPROCS(n)
 	return nil

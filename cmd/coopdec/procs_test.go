@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 func TestParseProcs(t *testing.T) {
 	t.Parallel()
@@ -34,5 +37,30 @@ func TestProcsFor(t *testing.T) {
 		if got := procsFor(cpus); got != want {
 			t.Errorf("procsFor(%d) = %d, want %d", cpus, got, want)
 		}
+	}
+}
+
+// TestApplyProcsAuto: auto is computed from the processors, however many
+// times serve starts in one process (the browser tests start it again and
+// again; auto once multiplied the count at every start).
+func TestApplyProcsAuto(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	want := procsFor(runtimeProcs)
+	for range 3 {
+		if err := applyProcs("auto"); err != nil {
+			t.Fatal(err)
+		}
+		if got := runtime.GOMAXPROCS(0); got != want {
+			t.Fatalf("GOMAXPROCS = %d after auto; want %d", got, want)
+		}
+	}
+	if err := applyProcs("2"); err != nil || runtime.GOMAXPROCS(0) != 2 {
+		t.Fatalf("GOMAXPROCS = %d after 2 (%v); want 2", runtime.GOMAXPROCS(0), err)
+	}
+	if err := applyProcs(""); err != nil || runtime.GOMAXPROCS(0) != 2 {
+		t.Fatalf("GOMAXPROCS = %d after empty (%v); want it left at 2", runtime.GOMAXPROCS(0), err)
+	}
+	if err := applyProcs("none"); err == nil {
+		t.Fatal("applyProcs(none) succeeded; want an error")
 	}
 }
