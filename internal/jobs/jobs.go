@@ -75,6 +75,9 @@ type Runner struct {
 	// (PostgreSQL only); nil when polling.
 	listen *pgxpool.Pool
 	logger *slog.Logger
+	// receipts is the receipt emails' worker, which SetReceiptComposer
+	// completes.
+	receipts *ReceiptMailWorker
 }
 
 // New prepares a runner on db without touching the queue; Migrate creates
@@ -138,7 +141,8 @@ func newRunner(ctx context.Context, db *sqldb.DB, logger *slog.Logger, opts Opti
 	river.AddWorker(workers, &MailWorker{sender: opts.Mail})
 	batch := &MailBatchWorker{sender: opts.Mail}
 	river.AddWorker(workers, batch)
-	river.AddWorker(workers, &ReceiptMailWorker{batch: batch})
+	r.receipts = &ReceiptMailWorker{batch: batch}
+	river.AddWorker(workers, r.receipts)
 	river.AddWorker(workers, newLabelExpiryWorker(db, logger, opts, r))
 	config := &river.Config{
 		Logger:  logger,

@@ -2,9 +2,11 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -13,21 +15,26 @@ import (
 )
 
 // ReceiptMailArgs is a submission's receipt for the lead authority's
-// members: what the emails say, not the emails, which are written in each
-// reader's language when the job runs. The submission's transaction, which
-// at the deadline holds SQLite's single writer, then inserts a row of
-// about a kilobyte rather than the emails' tens (every member's copy
-// repeats the hashes and the links).
+// members. The submission enqueues only its application (ApplicationID):
+// its transaction, which at the deadline holds SQLite's single writer,
+// then inserts a row of a few bytes, and the worker reads the rest (the
+// submitted version, the receipt, the call, the members) through the
+// composer the web server gives the runner (Runner.SetReceiptComposer),
+// outside the writer. The members are those of the lead authority when
+// the job runs, a moment after the submission. The other fields are what
+// the emails say, written in each reader's language by Messages; a job
+// enqueued with them (as before the composer) is sent as it is.
 type ReceiptMailArgs struct {
-	To            []Recipient       `json:"to"`
-	Titles        map[string]string `json:"titles"`      // the application's title, by reader's language
-	CallTitles    map[string]string `json:"call_titles"` // the call's, likewise
-	Number        string            `json:"number"`
-	SubmittedAt   time.Time         `json:"submitted_at"`
-	ContentSHA256 string            `json:"sha256"`
+	ApplicationID int64             `json:"application_id,omitempty"`
+	To            []Recipient       `json:"to,omitempty"`
+	Titles        map[string]string `json:"titles,omitempty"`      // the application's title, by reader's language
+	CallTitles    map[string]string `json:"call_titles,omitempty"` // the call's, likewise
+	Number        string            `json:"number,omitempty"`
+	SubmittedAt   time.Time         `json:"submitted_at,omitzero"`
+	ContentSHA256 string            `json:"sha256,omitempty"`
 	Files         []string          `json:"files,omitempty"` // "name: sha256", as the receipt's check reads them
-	Page          string            `json:"page"`            // the receipt's page
-	Check         string            `json:"check"`           // the receipt's check, filled in
+	Page          string            `json:"page,omitempty"`  // the receipt's page
+	Check         string            `json:"check,omitempty"` // the receipt's check, filled in
 }
 
 // Recipient is a reader of an email and the language it is written in.
@@ -69,11 +76,28 @@ func (a ReceiptMailArgs) Messages(cat i18n.Catalogues) []MailArgs {
 // catalogues are the texts the jobs write emails with, loaded once.
 var catalogues = sync.OnceValues(i18n.Load)
 
+// ReceiptComposer reads what a submitted application's receipt emails
+// say; an application nobody is to be told of gives args without
+// recipients.
+type ReceiptComposer func(ctx context.Context, applicationID int64) (ReceiptMailArgs, error)
+
+// errNoReceiptComposer fails a receipt job on a runner that cannot read
+// the application's receipt (a command-line tool's): River runs it again
+// later, on a server that can.
+var errNoReceiptComposer = errors.New("jobs: receipt: no composer: the web server sets it (Runner.SetReceiptComposer)")
+
 // ReceiptMailWorker writes a receipt's emails and sends them as a batch
 // does: when one fails, the rest go into a batch job of their own.
 type ReceiptMailWorker struct {
 	river.WorkerDefaults[ReceiptMailArgs]
-	batch *MailBatchWorker
+	batch   *MailBatchWorker
+	compose atomic.Pointer[ReceiptComposer]
+}
+
+// SetReceiptComposer lets the runner's receipt jobs read their
+// application's receipt (see ReceiptMailArgs).
+func (r *Runner) SetReceiptComposer(c ReceiptComposer) {
+	r.receipts.compose.Store(&c)
 }
 
 func (w *ReceiptMailWorker) Timeout(*river.Job[ReceiptMailArgs]) time.Duration {
@@ -85,5 +109,18 @@ func (w *ReceiptMailWorker) Work(ctx context.Context, job *river.Job[ReceiptMail
 	if err != nil {
 		return fmt.Errorf("jobs: receipt: %w", err)
 	}
-	return w.batch.send(ctx, MailBatchArgs{Messages: job.Args.Messages(cat)})
+	args := job.Args
+	if len(args.To) == 0 && args.ApplicationID != 0 {
+		compose := w.compose.Load()
+		if compose == nil {
+			return errNoReceiptComposer
+		}
+		if args, err = (*compose)(ctx, args.ApplicationID); err != nil {
+			return fmt.Errorf("jobs: receipt of application %d: %w", job.Args.ApplicationID, err)
+		}
+	}
+	if len(args.To) == 0 {
+		return nil
+	}
+	return w.batch.send(ctx, MailBatchArgs{Messages: args.Messages(cat)})
 }

@@ -342,15 +342,10 @@ func (s *Server) apiApplicationSubmit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	team, err := s.db.ApplicationTeam(r.Context(), a.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
 	sub, err := s.db.SubmitApplication(r.Context(), s.jobs, sqldb.SubmitRequest{ApplicationID: a.ID, Version: version,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), At: at, User: currentUser(r), Actor: actor(r),
-		Notify: func(sub coopdec.Submission, a *coopdec.Application) []sqldb.Job {
-			return s.receiptMails(team, sub, a, c)
+		Notify: func(sub coopdec.Submission, _ *coopdec.Application) []sqldb.Job {
+			return receiptJob(sub)
 		}})
 	if err != nil {
 		s.error(w, r, apiExplain(err, s.apiOrgNames(r.Context(), a, c)))

@@ -441,14 +441,9 @@ func (s *Server) applicantSubmit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	team, err := s.db.ApplicationTeam(ctx, a.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
 	req := sqldb.SubmitRequest{ApplicationID: a.ID, IdempotencyKey: strings.TrimSpace(form.Get("idempotency_key")),
-		At: received, User: u, Actor: actor(r), Notify: func(sub coopdec.Submission, a *coopdec.Application) []sqldb.Job {
-			return s.receiptMails(team, sub, a, c)
+		At: received, User: u, Actor: actor(r), Notify: func(sub coopdec.Submission, _ *coopdec.Application) []sqldb.Job {
+			return receiptJob(sub)
 		}}
 	receipt := "/candidatures/" + strconv.FormatInt(a.ID, 10) + "/recepisse?ok=submitted"
 	if a.Status != coopdec.ApplicationDraft {

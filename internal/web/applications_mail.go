@@ -66,15 +66,41 @@ func mailNumber(a *coopdec.Application) string {
 	return "—"
 }
 
-// receiptMails sends the receipt to the lead's members (team): the number,
-// the time, the SHA-256 of the content and of each file, and the links to
-// the receipt's page and to its check, filled in. The job carries these
-// once; its worker writes each member's email (jobs.ReceiptMailArgs).
-func (s *Server) receiptMails(team []sqldb.DraftHolder, sub coopdec.Submission, a *coopdec.Application, c *coopdec.Call) []sqldb.Job {
-	if len(team) == 0 {
-		return nil
+// receiptJob is what a submission enqueues for its receipt's emails: its
+// application, which the job reads when it runs (composeReceipt), outside
+// the submission's transaction.
+func receiptJob(sub coopdec.Submission) []sqldb.Job {
+	return []sqldb.Job{{Args: jobs.ReceiptMailArgs{ApplicationID: sub.ApplicationID}}}
+}
+
+// composeReceipt is the job queue's jobs.ReceiptComposer: the receipt's
+// emails for the lead's members as they now are, from the submitted
+// version, its receipt and its call.
+func (s *Server) composeReceipt(ctx context.Context, appID int64) (jobs.ReceiptMailArgs, error) {
+	team, err := s.db.ApplicationTeam(ctx, appID)
+	if err != nil || len(team) == 0 {
+		return jobs.ReceiptMailArgs{}, err
 	}
-	rec := sub.Receipt
+	v, err := s.db.ApplicationVersion(ctx, appID, 1)
+	if err != nil {
+		return jobs.ReceiptMailArgs{}, err
+	}
+	rec, err := s.db.ApplicationReceipt(ctx, appID)
+	if err != nil {
+		return jobs.ReceiptMailArgs{}, err
+	}
+	c, err := s.db.Call(ctx, v.Application.CallID)
+	if err != nil {
+		return jobs.ReceiptMailArgs{}, err
+	}
+	return s.receiptMailArgs(team, rec, &v.Application, c), nil
+}
+
+// receiptMailArgs is what the receipt's emails to the lead's members
+// (team) say: the number, the time, the SHA-256 of the content and of each
+// file, and the links to the receipt's page and to its check, filled in;
+// the worker writes each member's email (jobs.ReceiptMailArgs).
+func (s *Server) receiptMailArgs(team []sqldb.DraftHolder, rec coopdec.Receipt, a *coopdec.Application, c *coopdec.Call) jobs.ReceiptMailArgs {
 	args := jobs.ReceiptMailArgs{Titles: map[string]string{}, CallTitles: map[string]string{}, Number: rec.Number,
 		SubmittedAt: rec.SubmittedAt, ContentSHA256: rec.ContentSHA256,
 		Page: s.link(fmt.Sprintf("/candidatures/%d/recepisse", a.ID)), Check: s.link(aplReceiptCheckPath(rec))}
@@ -92,7 +118,7 @@ func (s *Server) receiptMails(team []sqldb.DraftHolder, sub coopdec.Submission, 
 			args.Titles[lang], args.CallTitles[lang] = applicationTitle(a, lang), callTitle(c, lang)
 		}
 	}
-	return []sqldb.Job{{Args: args}}
+	return args
 }
 
 // partnerInvitationMail invites a partner, in the language chosen for it,

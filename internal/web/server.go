@@ -17,6 +17,7 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 	"github.com/coopdec/coopdec/internal/blob"
 	"github.com/coopdec/coopdec/internal/i18n"
+	"github.com/coopdec/coopdec/internal/jobs"
 	"github.com/coopdec/coopdec/internal/mail"
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
@@ -100,6 +101,9 @@ func New(cfg Config) (*Server, error) {
 		labelYears: cfg.LabelValidityYears, pages: p, metrics: newMetrics(),
 		public: newPublicCache(publicCacheBytes)}
 	s.handler = s.middleware(recordPattern(s.routes()))
+	if r, ok := cfg.Jobs.(interface{ SetReceiptComposer(jobs.ReceiptComposer) }); ok {
+		r.SetReceiptComposer(s.composeReceipt)
+	}
 	return s, nil
 }
 
