@@ -62,7 +62,6 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
 		db.touched.token(t.ID, now)
 	}
-	t.UserID = u.ID
 	if u.DisabledAt != nil {
 		return nil, errTokenInvalid
 	}

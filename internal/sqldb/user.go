@@ -97,15 +97,12 @@ func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*
 	return u, nil
 }
 
-// loadUserLinks fills the roles and memberships of users, two queries for
-// the lot, one for a single user (every authenticated request loads its
-// user).
+// loadUserLinks fills the roles (by name) and memberships (by
+// organisation name) of users, in one query for the lot: every
+// authenticated request loads its user.
 func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.User) error {
-	switch len(users) {
-	case 0:
+	if len(users) == 0 {
 		return nil
-	case 1:
-		return loadOneUserLinks(ctx, q, users[0])
 	}
 	byID := make(map[int64]*coopdec.User, len(users))
 	ids := make([]any, len(users))
@@ -113,59 +110,23 @@ func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.Use
 		byID[u.ID], ids[i] = u, u.ID
 	}
 	in := placeholders(1, len(ids))
-	rows, err := q.QueryContext(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+in+`) ORDER BY user_id, role`, ids...)
-	if err != nil {
-		return translate(err)
-	}
-	for rows.Next() {
-		var id int64
-		var r string
-		if err := rows.Scan(&id, &r); err != nil {
-			rows.Close()
-			return translate(err)
-		}
-		byID[id].Roles = append(byID[id].Roles, coopdec.Role(r))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return translate(err)
-	}
-	rows, err = q.QueryContext(ctx, `SELECT m.user_id, o.id, o.name, o.kind, m.role FROM memberships m
-		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id IN (`+in+`) ORDER BY m.user_id, o.name`, ids...)
+	rows, err := q.QueryContext(ctx, `SELECT user_id, 0 AS link, role, 0 AS organisation_id, '' AS name, '' AS kind
+		FROM user_roles WHERE user_id IN (`+in+`)
+		UNION ALL SELECT m.user_id, 1, m.role, o.id, o.name, o.kind FROM memberships m
+		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id IN (`+in+`)
+		ORDER BY 1, 2, 5, 3`, ids...)
 	if err != nil {
 		return translate(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var m coopdec.Membership
-		if err := rows.Scan(&id, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind, &m.Role); err != nil {
-			return translate(err)
-		}
-		byID[id].Memberships = append(byID[id].Memberships, m)
-	}
-	return translate(rows.Err())
-}
-
-// loadOneUserLinks is loadUserLinks for one user: its roles (by name) and
-// its memberships (by organisation name) in one query, the roles first.
-func loadOneUserLinks(ctx context.Context, q querier, u *coopdec.User) error {
-	rows, err := q.QueryContext(ctx, `SELECT 0 AS link, role, 0 AS organisation_id, '' AS name, '' AS kind
-		FROM user_roles WHERE user_id = $1
-		UNION ALL SELECT 1, m.role, o.id, o.name, o.kind FROM memberships m
-		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1
-		ORDER BY 1, 4, 2`, u.ID)
-	if err != nil {
-		return translate(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
 		var link int
 		var m coopdec.Membership
-		if err := rows.Scan(&link, &m.Role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind); err != nil {
+		if err := rows.Scan(&id, &link, &m.Role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind); err != nil {
 			return translate(err)
 		}
-		if link == 0 {
+		if u := byID[id]; link == 0 {
 			u.Roles = append(u.Roles, coopdec.Role(m.Role))
 		} else {
 			u.Memberships = append(u.Memberships, m)

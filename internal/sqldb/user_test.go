@@ -477,3 +477,61 @@ func TestSetNameKeepsSearchInStep(t *testing.T) {
 		t.Errorf("renaming an unknown user: got %v; want not found", err)
 	}
 }
+
+// TestUserLinksOfSeveral: the links of several users read together land on
+// their own user, roles by name and memberships by organisation name, as
+// they do for one user (a session's or a token's).
+func TestUserLinksOfSeveral(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	ctx := t.Context()
+	admin := mustCreateUser(t, db, "admin@example.org", "Admin", coopdec.RoleAdmin)
+	zoe := mustCreateUser(t, db, "zoe@example.org", "Zoé", coopdec.RoleOfficer, coopdec.RoleEvaluator)
+	yann := mustCreateUser(t, db, "yann@example.org", "Yann", coopdec.RoleEmbassy)
+	ministry := mustCreateOrg(t, db, &coopdec.Organisation{Kind: coopdec.OrgMinistry, Name: "Ministère (DAECT)", Country: "FR"}, admin.ID)
+	region := mustCreateOrg(t, db, &coopdec.Organisation{Kind: coopdec.OrgRegionalCouncil, Name: "Région Sud", Country: "FR"}, admin.ID)
+	for _, m := range []struct {
+		user, org int64
+		role      coopdec.MemberRole
+	}{{zoe.ID, region.ID, coopdec.MemberRoleAdmin}, {zoe.ID, ministry.ID, coopdec.MemberRoleMember}, {yann.ID, region.ID, coopdec.MemberRoleMember}} {
+		if err := db.AddMembership(ctx, m.user, m.org, m.role, coopdec.Actor{UserID: admin.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users, _, err := db.ListUsers(ctx, UserFilter{}, coopdec.NewPage(1, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*coopdec.User{}
+	for _, u := range users {
+		byName[u.Name] = u
+	}
+	orgs := func(u *coopdec.User) []string {
+		var out []string
+		for _, m := range u.Memberships {
+			out = append(out, m.OrganisationName+"/"+string(m.Role))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		roles []coopdec.Role
+		orgs  []string
+	}{
+		{"Admin", []coopdec.Role{coopdec.RoleAdmin}, nil},
+		{"Zoé", []coopdec.Role{coopdec.RoleEvaluator, coopdec.RoleOfficer}, []string{"Ministère (DAECT)/member", "Région Sud/admin"}},
+		{"Yann", []coopdec.Role{coopdec.RoleEmbassy}, []string{"Région Sud/member"}},
+	} {
+		u := byName[tc.name]
+		if u == nil {
+			t.Fatalf("%s not listed", tc.name)
+		}
+		if !slices.Equal(u.Roles, tc.roles) || !slices.Equal(orgs(u), tc.orgs) {
+			t.Errorf("%s: got roles %v and memberships %v; want %v and %v", tc.name, u.Roles, orgs(u), tc.roles, tc.orgs)
+		}
+		one, err := db.UserByID(ctx, u.ID)
+		if err != nil || !slices.Equal(one.Roles, tc.roles) || !slices.Equal(orgs(one), tc.orgs) {
+			t.Errorf("%s alone: got %v, %v, %v; want %v and %v", tc.name, one.Roles, orgs(one), err, tc.roles, tc.orgs)
+		}
+	}
+}
