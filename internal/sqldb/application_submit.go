@@ -94,7 +94,7 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 			case err == nil && appID != req.ApplicationID:
 				return errSubmissionKeyReused
 			case err == nil:
-				r, err := loadReceipt(ctx, tx, appID)
+				r, _, err := loadReceipt(ctx, tx, appID)
 				if err != nil {
 					return err
 				}
@@ -300,33 +300,39 @@ func listVersions(ctx context.Context, q querier, appID int64, number int) ([]co
 
 // ApplicationReceipt returns the receipt of a submitted application.
 func (db *DB) ApplicationReceipt(ctx context.Context, appID int64) (coopdec.Receipt, error) {
-	r, err := loadReceipt(ctx, db.read, appID)
+	r, _, err := loadReceipt(ctx, db.read, appID)
 	return r, translate(err)
 }
 
-func loadReceipt(ctx context.Context, q querier, appID int64) (coopdec.Receipt, error) {
-	var r coopdec.Receipt
+// SubmittedReceipt returns the receipt of a submitted application and the
+// submitted version (version 1) it was read from.
+func (db *DB) SubmittedReceipt(ctx context.Context, appID int64) (coopdec.Receipt, *coopdec.ApplicationVersion, error) {
+	r, v, err := loadReceipt(ctx, db.read, appID)
+	return r, v, translate(err)
+}
+
+func loadReceipt(ctx context.Context, q querier, appID int64) (r coopdec.Receipt, v *coopdec.ApplicationVersion, err error) {
 	var number, sum sql.NullString
 	var submitted sql.NullTime
-	err := q.QueryRowContext(ctx, `SELECT receipt_number, content_sha256, submitted_at FROM applications WHERE id = $1`,
+	err = q.QueryRowContext(ctx, `SELECT receipt_number, content_sha256, submitted_at FROM applications WHERE id = $1`,
 		appID).Scan(&number, &sum, &submitted)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !number.Valid {
-		return r, errReceiptNotFound
+		return r, nil, errReceiptNotFound
 	}
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	versions, err := listVersions(ctx, q, appID, 1)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	if len(versions) == 0 {
-		return r, errReceiptNotFound
+		return r, nil, errReceiptNotFound
 	}
 	r = coopdec.Receipt{Number: number.String, ContentSHA256: sum.String,
 		SubmittedAt: fromNullTime(submitted).Truncate(time.Second), Attachments: attachmentHashes(versions[0].Attachments)}
 	r.Attachments = sortedHashes(r.Attachments)
-	return r, nil
+	return r, &versions[0], nil
 }
 
 // sortedHashes puts hashes in NewReceipt's order: by name, then hash.

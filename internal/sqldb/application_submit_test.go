@@ -95,6 +95,9 @@ func TestSubmitApplication(t *testing.T) {
 	if r, err := e.db.ApplicationReceipt(ctx, a.ID); err != nil || !reflect.DeepEqual(r, sub.Receipt) {
 		t.Fatalf("ApplicationReceipt:\ngot  %+v, %v\nwant %+v", r, err, sub.Receipt)
 	}
+	if r, sv, err := e.db.SubmittedReceipt(ctx, a.ID); err != nil || !reflect.DeepEqual(r, sub.Receipt) || sv == nil || !reflect.DeepEqual(*sv, v) {
+		t.Fatalf("SubmittedReceipt:\ngot  %+v, %+v, %v\nwant %+v, %+v", r, sv, err, sub.Receipt, v)
+	}
 
 	// Anyone holding the receipt checks it against what is stored.
 	sv, err := e.db.SubmittedVersion(ctx, " "+number+" ")

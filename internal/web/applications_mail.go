@@ -81,11 +81,7 @@ func (s *Server) composeReceipt(ctx context.Context, appID int64) (jobs.ReceiptM
 	if err != nil || len(team) == 0 {
 		return jobs.ReceiptMailArgs{}, err
 	}
-	v, err := s.db.ApplicationVersion(ctx, appID, 1)
-	if err != nil {
-		return jobs.ReceiptMailArgs{}, err
-	}
-	rec, err := s.db.ApplicationReceipt(ctx, appID)
+	rec, v, err := s.db.SubmittedReceipt(ctx, appID)
 	if err != nil {
 		return jobs.ReceiptMailArgs{}, err
 	}
