@@ -16,7 +16,54 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return foldASCII(s)
 	}
+	if out, ok := foldLatin(s); ok {
+		return out
+	}
 	return foldUnicode(s)
+}
+
+// latinFolds holds what foldUnicode makes of each letter below U+0300 (the
+// Latin-1 supplement, Latin Extended-A and -B, the IPA extensions and the
+// spacing modifiers), "" for those it turns into a space. No combining mark
+// lies there, nor among the general punctuation (dashes, quotes, the
+// narrow no-break space), all of it turned into spaces: text made of them
+// folds letter by letter.
+var latinFolds = func() (t [0x300]string) {
+	for r := range rune(len(t)) {
+		t[r] = foldUnicode(string(r))
+	}
+	return t
+}()
+
+// generalPunctuation is the first and last of the Unicode block.
+var generalPunctuation = [2]rune{0x2000, 0x206f}
+
+// foldLatin is Fold for text whose letters all lie below U+0300, French and
+// the partners' Latin-script languages: the same result, read from
+// latinFolds, without the Unicode normalisation. ok is false for other text.
+func foldLatin(s string) (out string, ok bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		var f string
+		switch {
+		case r < rune(len(latinFolds)):
+			f = latinFolds[r]
+		case r < generalPunctuation[0] || r > generalPunctuation[1]:
+			return "", false
+		}
+		if f == "" {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteString(f)
+	}
+	return b.String(), true
 }
 
 func foldUnicode(s string) string {

@@ -42,6 +42,44 @@ func TestFoldASCIIAsUnicode(t *testing.T) {
 	}
 }
 
+// The fast path for Latin-script text folds as the general one does, on
+// every letter it reads and on text mixing them.
+func TestFoldLatinAsUnicode(t *testing.T) {
+	var alphabet []rune
+	for c := range rune(0x300) {
+		alphabet = append(alphabet, c)
+	}
+	for c := generalPunctuation[0]; c <= generalPunctuation[1]; c++ {
+		alphabet = append(alphabet, c)
+	}
+	for _, c := range alphabet {
+		s := string(c)
+		if got, ok := foldLatin(s); !ok || got != foldUnicode(s) {
+			t.Fatalf("foldLatin(%q) = %q, %v; the general path gives %q", s, got, ok, foldUnicode(s))
+		}
+	}
+	r := rand.New(rand.NewPCG(13, 13))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			if r.IntN(3) == 0 {
+				b.WriteString(" -'."[r.IntN(4):][:1])
+				continue
+			}
+			b.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, ok := foldLatin(s); !ok || got != foldUnicode(s) {
+			t.Fatalf("foldLatin(%q) = %q, %v; the general path gives %q", s, got, ok, foldUnicode(s))
+		}
+	}
+	for _, s := range []string{"Dakar \u0301", "Hà Nội", "Ελλάδα", "\xc3", "ﬁ", "\u2070"} {
+		if _, ok := foldLatin(s); ok {
+			t.Errorf("foldLatin(%q) took text it cannot fold", s)
+		}
+	}
+}
+
 // foldUnicode folds as it did with a chain of transformers, on accented
 // and composed letters, combining marks, ligatures, other scripts and
 // invalid UTF-8.

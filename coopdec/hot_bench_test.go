@@ -8,7 +8,7 @@ import (
 // Benchmarks of the checks every save or submission runs, so that a
 // regression shows without a server:
 //
-//	go test ./coopdec -bench 'CheckBudget|OrderCost' -run '^$' -benchmem
+//	go test ./coopdec -bench 'CheckBudget|OrderCost|Fold' -run '^$' -benchmem
 //
 // (the eligibility, ranking, funding line, assignment and matching ones
 // sit beside their tests).
@@ -29,5 +29,24 @@ func BenchmarkOrderCost(b *testing.B) {
 		if _, _, err := OrderCost(o, orderRates); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFold folds what searches, sorts and the search columns fold:
+// names and titles in French, in other Latin-script languages and in other
+// scripts.
+func BenchmarkFold(b *testing.B) {
+	for _, tc := range []struct{ name, text string }{
+		{"ascii", "Communaute d'agglomeration du Grand Angouleme"},
+		{"french", "Métropole d'Aix-Marseille-Provence — coopération décentralisée"},
+		{"vietnamese", "Ủy ban nhân dân thành phố Huế"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if Fold(tc.text) == "" {
+					b.Fatal("empty")
+				}
+			}
+		})
 	}
 }
