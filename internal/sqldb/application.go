@@ -162,7 +162,19 @@ func (db *DB) Application(ctx context.Context, id int64) (*coopdec.Application, 
 	return db.loadApplication(ctx, db.read, id, false)
 }
 
+// ApplicationWithInvitations is Application with the partners'
+// invitations it read to tell which partners confirmed, for a page that
+// shows them (ApplicationFacts).
+func (db *DB) ApplicationWithInvitations(ctx context.Context, id int64) (*coopdec.Application, []coopdec.PartnerConfirmation, error) {
+	return db.loadApplicationWith(ctx, db.read, id, false)
+}
+
 func (db *DB) loadApplication(ctx context.Context, q querier, id int64, forUpdate bool) (*coopdec.Application, error) {
+	a, _, err := db.loadApplicationWith(ctx, q, id, forUpdate)
+	return a, err
+}
+
+func (db *DB) loadApplicationWith(ctx context.Context, q querier, id int64, forUpdate bool) (*coopdec.Application, []coopdec.PartnerConfirmation, error) {
 	query := `SELECT ` + applicationColumns + ` FROM applications WHERE id = $1`
 	if forUpdate && db.Dialect == Postgres {
 		query += ` FOR UPDATE`
@@ -170,17 +182,17 @@ func (db *DB) loadApplication(ctx context.Context, q querier, id int64, forUpdat
 	a := &coopdec.Application{}
 	err := scanApplication(q.QueryRowContext(ctx, query, id), a)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errApplicationNotFound
+		return nil, nil, errApplicationNotFound
 	}
 	if err != nil {
-		return nil, translate(err)
+		return nil, nil, translate(err)
 	}
 	confirmations, err := listConfirmations(ctx, q, id)
 	if err != nil {
-		return nil, translate(err)
+		return nil, nil, translate(err)
 	}
 	coopdec.ApplyConfirmations(a, confirmations)
-	return a, nil
+	return a, confirmations, nil
 }
 
 // UpdateApplicationDraft stores a draft's new content (its call, lead

@@ -243,7 +243,7 @@ func (db *DB) eligibility(ctx context.Context, q querier, a *coopdec.Application
 		coopdec.ApplyConfirmations(a, confirmations)
 		docs = atts
 	}
-	return db.eligibilityWith(ctx, q, a, c, docs)
+	return db.eligibilityWith(ctx, q, a, c, docs, nil)
 }
 
 // eligibilityWith is eligibility for a caller that has read, in its
@@ -251,14 +251,16 @@ func (db *DB) eligibility(ctx context.Context, q querier, a *coopdec.Application
 // loadApplication does) and its files: only the lead is read, which spares
 // a write transaction two queries. Files that are not current are skipped.
 func (db *DB) eligibilityWith(ctx context.Context, q querier, a *coopdec.Application, c *coopdec.Call,
-	files []storedAttachment) (coopdec.Eligibility, error) {
-	lead := &coopdec.Organisation{}
-	err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, a.LeadOrganisationID), lead)
-	if errors.Is(err, sql.ErrNoRows) {
-		return coopdec.Eligibility{}, errOrgNotFound
-	}
-	if err != nil {
-		return coopdec.Eligibility{}, err
+	files []storedAttachment, lead *coopdec.Organisation) (coopdec.Eligibility, error) {
+	if lead == nil || lead.ID != a.LeadOrganisationID {
+		lead = &coopdec.Organisation{}
+		err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, a.LeadOrganisationID), lead)
+		if errors.Is(err, sql.ErrNoRows) {
+			return coopdec.Eligibility{}, errOrgNotFound
+		}
+		if err != nil {
+			return coopdec.Eligibility{}, err
+		}
 	}
 	docs := make([]string, 0, len(files))
 	for _, att := range files {
@@ -312,7 +314,7 @@ func (db *DB) storeEligibility(ctx context.Context, tx *sql.Tx, a *coopdec.Appli
 	if err != nil {
 		return err
 	}
-	e, err := db.eligibilityWith(ctx, tx, a, c, files)
+	e, err := db.eligibilityWith(ctx, tx, a, c, files, nil)
 	if err != nil {
 		return err
 	}

@@ -67,15 +67,22 @@ func (db *DB) PostMessage(ctx context.Context, e Enqueuer, u *coopdec.User, m *c
 	})
 }
 
+// MessageCount counts the messages of application appID.
+func (db *DB) MessageCount(ctx context.Context, appID int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM application_messages WHERE application_id = $1`, appID).Scan(&n)
+	return n, translate(err)
+}
+
 // ListMessages lists a page of an application's thread, oldest first, with
 // their files.
 func (db *DB) ListMessages(ctx context.Context, appID int64, page coopdec.Page) ([]coopdec.Message, coopdec.Page, error) {
 	if page.PerPage <= 0 {
 		page = coopdec.NewPage(page.Page, page.PerPage)
 	}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM application_messages WHERE application_id = $1`,
-		appID).Scan(&page.Total); err != nil {
-		return nil, page, translate(err)
+	var err error
+	if page.Total, err = db.MessageCount(ctx, appID); err != nil {
+		return nil, page, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.author_id, COALESCE(u.name, ''), m.from_applicant, m.body, m.created_at
 		FROM application_messages m LEFT JOIN users u ON u.id = m.author_id

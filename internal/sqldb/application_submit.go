@@ -114,7 +114,7 @@ func (db *DB) SubmitApplication(ctx context.Context, e Enqueuer, req SubmitReque
 		if err != nil {
 			return err
 		}
-		elig, err := db.eligibilityWith(ctx, tx, a, c, atts)
+		elig, err := db.eligibilityWith(ctx, tx, a, c, atts, nil)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
 // What the application page shows around the form: the call and its
@@ -388,6 +389,10 @@ type aplViewOpts struct {
 	extra map[string]int // blank rows to add per group
 	// correction is the open request answered, in aplCorrection.
 	correction *coopdec.CorrectionRequest
+	// invitations are the partners' invitations read with the
+	// application, when invitationsRead.
+	invitations     []coopdec.PartnerConfirmation
+	invitationsRead bool
 }
 
 // aplSubmitKey is an idempotency key for the submit button: the page
@@ -494,7 +499,8 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 		}
 	}
 
-	facts, err := s.db.ApplicationFacts(ctx, a, c)
+	facts, err := s.db.ApplicationFacts(ctx, a, c, sqldb.FactsRead{Lead: orgOrNil(orgs, a.LeadOrganisationID),
+		Invitations: opts.invitations, InvitationsRead: opts.invitationsRead})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -522,11 +528,9 @@ func (s *Server) aplView(r *http.Request, a *coopdec.Application, c *coopdec.Cal
 
 	s.aplPartnerStatesFrom(d, a, facts.Confirmations)
 	if coopdec.CanMessage(u, a, c) {
-		_, page, err := s.db.ListMessages(ctx, a.ID, coopdec.NewPage(1, 1))
-		if err != nil {
+		if d.MessagesCount, err = s.db.MessageCount(ctx, a.ID); err != nil {
 			return nil, nil, err
 		}
-		d.MessagesCount = page.Total
 	}
 	d.SubmitKey = aplSubmitKey()
 	if a.Status != coopdec.ApplicationDraft {
@@ -890,6 +894,14 @@ func (s *Server) aplCorrections(ctx context.Context, d *aplPageData, a *coopdec.
 		for _, f := range pending {
 			d.Pending = append(d.Pending, s.aplFileRow(d.lang, f, d.DocumentName))
 		}
+	}
+	return nil
+}
+
+// orgOrNil is organisation id among orgs, nil when it is not there.
+func orgOrNil(orgs map[int64]coopdec.Organisation, id int64) *coopdec.Organisation {
+	if o, ok := orgs[id]; ok {
+		return &o
 	}
 	return nil
 }

@@ -26,22 +26,29 @@ var errApplicationNotFound = &coopdec.Error{Code: coopdec.ENOTFOUND, Key: "appli
 // Whoever may not read it (coopdec.CanViewApplication) gets ENOTFOUND, as
 // if it did not exist: a draft's existence is its authors' business.
 func (s *Server) application(r *http.Request, id int64) (*coopdec.Application, *coopdec.Call, error) {
+	a, c, _, err := s.applicationWithInvitations(r, id)
+	return a, c, err
+}
+
+// applicationWithInvitations is application with the partners' invitations
+// read with it, for the pages that show them.
+func (s *Server) applicationWithInvitations(r *http.Request, id int64) (*coopdec.Application, *coopdec.Call, []coopdec.PartnerConfirmation, error) {
 	u := info(r).user
 	if u == nil {
-		return nil, nil, coopdec.Errorf(coopdec.EUNAUTHORIZED, "error.login_required")
+		return nil, nil, nil, coopdec.Errorf(coopdec.EUNAUTHORIZED, "error.login_required")
 	}
-	a, err := s.db.Application(r.Context(), id)
+	a, invitations, err := s.db.ApplicationWithInvitations(r.Context(), id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c, err := s.db.Call(r.Context(), a.CallID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if !coopdec.CanViewApplication(u, a, c) {
-		return nil, nil, errApplicationNotFound
+		return nil, nil, nil, errApplicationNotFound
 	}
-	return a, c, nil
+	return a, c, invitations, nil
 }
 
 // readableAttachment loads a file of application appID for its readers,

@@ -294,13 +294,18 @@ func aplFlash(v *view, ok string) {
 // applicantPage is the application's page: the draft's form for the
 // lead's members, the application read only otherwise.
 func (s *Server) applicantPage(w http.ResponseWriter, r *http.Request) {
-	a, c, err := s.aplLoad(r)
+	id, err := aplPathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a, c, invitations, err := s.applicationWithInvitations(r, id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	opts := aplViewOpts{mode: aplRead, extra: map[string]int{}}
+	opts := aplViewOpts{mode: aplRead, extra: map[string]int{}, invitations: invitations, invitationsRead: true}
 	if coopdec.CanEditApplication(currentUser(r), a) {
 		opts.mode = aplDraft
 	}
