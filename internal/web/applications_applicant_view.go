@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -677,8 +676,8 @@ func (d *aplPageData) OrgSearchNote() string {
 
 // countryOptions draws the options of a country list, every country
 // sorted by name, cur selected.
-func (d *aplPageData) countryOptions(cur string) template.HTML {
-	return countryOptions(d.lang, cur, "")
+func (d *aplPageData) countryOptions(b *strings.Builder, cur string) {
+	countryOptionsTo(b, d.lang, cur, "")
 }
 
 // aplCountryChoices lists the eligible countries, then those chosen that are

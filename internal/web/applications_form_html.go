@@ -107,46 +107,54 @@ type aplSelectSpec struct {
 	required bool   // required to submit
 	hint     bool
 	focus    bool // the select focused on a row just added
-	options  func(d *aplPageData, cur string) template.HTML
+	options  func(d *aplPageData, b *strings.Builder, cur string)
 }
 
 var aplSelectSpecs = map[string]aplSelectSpec{
 	"partners.organisation_id": {empty: "applicant.partner.not_registered", hint: true, focus: true,
-		options: func(d *aplPageData, cur string) template.HTML {
-			return aplDrawOptions(d.options("registered", func() []aplOption { return aplChoiceOptions(d.Registered) }), cur)
+		options: func(d *aplPageData, b *strings.Builder, cur string) {
+			aplDrawOptionsTo(b, d.options("registered", func() []aplOption { return aplChoiceOptions(d.Registered) }), cur)
 		}},
-	"partners.kind": {empty: "applicant.form.choose", required: true, options: func(d *aplPageData, cur string) template.HTML {
-		return aplDrawOptions(d.options("kinds", func() []aplOption { return aplCodeOptions(d.t, "orgs.kind.", aplPartnerKinds) }), cur)
+	"partners.kind": {empty: "applicant.form.choose", required: true, options: func(d *aplPageData, b *strings.Builder, cur string) {
+		aplDrawOptionsTo(b, d.options("kinds", func() []aplOption { return aplCodeOptions(d.t, "orgs.kind.", aplPartnerKinds) }), cur)
 	}},
 	"partners.country": {empty: "applicant.form.choose", required: true, options: (*aplPageData).countryOptions},
-	"partners.role": {empty: "applicant.form.choose", required: true, options: func(d *aplPageData, cur string) template.HTML {
-		return aplDrawOptions(d.options("roles", func() []aplOption {
+	"partners.role": {empty: "applicant.form.choose", required: true, options: func(d *aplPageData, b *strings.Builder, cur string) {
+		aplDrawOptionsTo(b, d.options("roles", func() []aplOption {
 			return aplCodeOptions(d.t, "applicant.role.", coopdec.PartnerRoles)
 		}), cur)
 	}},
-	"budget.expenses.category": {empty: "applicant.form.choose", focus: true, options: func(d *aplPageData, cur string) template.HTML {
-		return aplDrawOptions(d.options("categories", func() []aplOption {
+	"budget.expenses.category": {empty: "applicant.form.choose", focus: true, options: func(d *aplPageData, b *strings.Builder, cur string) {
+		aplDrawOptionsTo(b, d.options("categories", func() []aplOption {
 			return aplCodeOptions(d.t, "applicant.category.", coopdec.ExpenseCategories)
 		}), cur)
 	}},
-	"budget.financing.source": {empty: "applicant.form.choose", focus: true, options: func(d *aplPageData, cur string) template.HTML {
-		return aplDrawOptions(d.options("sources", func() []aplOption {
+	"budget.financing.source": {empty: "applicant.form.choose", focus: true, options: func(d *aplPageData, b *strings.Builder, cur string) {
+		aplDrawOptionsTo(b, d.options("sources", func() []aplOption {
 			return aplCodeOptions(d.t, "applicant.source.", coopdec.FundingSources)
 		}), cur)
 	}},
 	"budget.financing.funder_organisation_id": {empty: "applicant.form.none",
-		options: func(d *aplPageData, cur string) template.HTML {
-			return aplDrawOptions(d.options("funders", func() []aplOption { return aplChoiceOptions(d.Funders) }), cur)
+		options: func(d *aplPageData, b *strings.Builder, cur string) {
+			aplDrawOptionsTo(b, d.options("funders", func() []aplOption { return aplChoiceOptions(d.Funders) }), cur)
 		}},
 	"budget.financing.partner_organisation_id": {empty: "applicant.form.none", hint: true,
-		options: func(d *aplPageData, cur string) template.HTML {
-			return aplDrawOptions(d.options("consortium", func() []aplOption { return aplChoiceOptions(d.Consortium) }), cur)
+		options: func(d *aplPageData, b *strings.Builder, cur string) {
+			aplDrawOptionsTo(b, d.options("consortium", func() []aplOption { return aplChoiceOptions(d.Consortium) }), cur)
 		}},
 }
 
 // RowSelect draws the select of field on row i of a group, with its label,
 // options (the form's value selected), hint and error.
 func (d *aplPageData) RowSelect(v *view, prefix string, i int, field string) template.HTML {
+	var b strings.Builder
+	b.Grow(1024)
+	d.rowSelect(&b, v, prefix, i, field)
+	return template.HTML(b.String())
+}
+
+// rowSelect is RowSelect writing to b.
+func (d *aplPageData) rowSelect(b *strings.Builder, v *view, prefix string, i int, field string) {
 	spec, ok := aplSelectSpecs[prefix+"."+field]
 	if !ok {
 		panic("web: no select " + prefix + "." + field)
@@ -154,8 +162,6 @@ func (d *aplPageData) RowSelect(v *view, prefix string, i int, field string) tem
 	key := d.Key(prefix, i, field)
 	labelKey := "applicant.field." + prefix + "." + field
 	name, cur, errText := esc(key), d.form.Get(key), v.Errors[key]
-	var b strings.Builder
-	b.Grow(1024)
 	b.WriteString("<div class=\"field\">\n  <label for=\"" + name + "\">" + esc(v.T(labelKey)))
 	if spec.required {
 		b.WriteString(` <span class="call-required" aria-hidden="true">*</span><span class="visually-hidden"> ` +
@@ -163,7 +169,7 @@ func (d *aplPageData) RowSelect(v *view, prefix string, i int, field string) tem
 	}
 	b.WriteString("</label>\n  <select id=\"" + name + "\" name=\"" + name + "\"")
 	if spec.hint {
-		aplDescribed(&b, name, true, errText != "")
+		aplDescribed(b, name, true, errText != "")
 	} else if errText != "" {
 		b.WriteString(` aria-invalid="true" aria-describedby="` + name + `-error"`)
 	}
@@ -171,7 +177,7 @@ func (d *aplPageData) RowSelect(v *view, prefix string, i int, field string) tem
 		b.WriteString(" autofocus")
 	}
 	b.WriteString(">\n    <option value=\"\">" + esc(v.T(spec.empty)) + "</option>\n    ")
-	b.WriteString(string(spec.options(d, cur)))
+	spec.options(d, b, cur)
 	b.WriteString("\n  </select>\n")
 	if spec.hint {
 		b.WriteString(`  <p class="hint" id="` + name + `-hint">` + esc(v.T(labelKey+".hint")) + "</p>\n")
@@ -180,7 +186,6 @@ func (d *aplPageData) RowSelect(v *view, prefix string, i int, field string) tem
 		b.WriteString(`  <p class="field-error" id="` + name + `-error">` + esc(errText) + "</p>\n")
 	}
 	b.WriteString("</div>\n")
-	return template.HTML(b.String())
 }
 
 // inviteLangOptions draws the languages an invitation may be written in,
@@ -219,6 +224,12 @@ func aplDrawOptions(opts []aplOption, cur string) template.HTML {
 	}
 	var b strings.Builder
 	b.Grow(n)
+	aplDrawOptionsTo(&b, opts, cur)
+	return template.HTML(b.String())
+}
+
+// aplDrawOptionsTo is aplDrawOptions writing to b.
+func aplDrawOptionsTo(b *strings.Builder, opts []aplOption, cur string) {
 	for _, o := range opts {
 		b.WriteString("<option ")
 		b.WriteString(o.attrs)
@@ -229,7 +240,6 @@ func aplDrawOptions(opts []aplOption, cur string) template.HTML {
 		b.WriteString(o.label)
 		b.WriteString("</option>")
 	}
-	return template.HTML(b.String())
 }
 
 // options returns the page's options of a list, built on first use.

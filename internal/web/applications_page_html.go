@@ -326,11 +326,13 @@ func (h *aplHTML) partners() {
 	for _, i := range d.Row("partners") {
 		n := strconv.Itoa(i)
 		h.rowStart("partners", "apl-row", "partner-"+n, i)
-		h.w(string(d.RowSelect(v, "partners", i, "organisation_id")), "\n")
+		d.rowSelect(&h.Builder, v, "partners", i, "organisation_id")
+		h.w("\n")
 		h.in("partners", i, "name", "text", false)
 		h.w(`<div class="apl-inline">`, "\n")
 		for _, f := range []string{"kind", "country", "role"} {
-			h.w(string(d.RowSelect(v, "partners", i, f)), "\n")
+			d.rowSelect(&h.Builder, v, "partners", i, f)
+			h.w("\n")
 		}
 		h.w("</div>\n")
 		h.in("partners", i, "contribution", "textarea", false)
@@ -394,7 +396,8 @@ func (h *aplHTML) budget() {
 	h.group(exp, "applicant.budget.expenses", "")
 	for _, i := range d.Row(exp) {
 		h.rowStart(exp, "apl-row apl-line", "", i)
-		h.w(string(d.RowSelect(v, exp, i, "category")), "\n")
+		d.rowSelect(&h.Builder, v, exp, i, "category")
+		h.w("\n")
 		h.in(exp, i, "label", "text", true)
 		h.in(exp, i, "amount_cents", "money", false)
 		h.rowEnd(exp, i)
@@ -403,13 +406,14 @@ func (h *aplHTML) budget() {
 	h.group(fin, "applicant.budget.financing", "applicant.budget.financing.hint")
 	for _, i := range d.Row(fin) {
 		h.rowStart(fin, "apl-row apl-line", "", i)
-		h.w(string(d.RowSelect(v, fin, i, "source")), "\n")
+		d.rowSelect(&h.Builder, v, fin, i, "source")
+		h.w("\n")
 		if len(d.Funders) > 0 {
-			h.w(string(d.RowSelect(v, fin, i, "funder_organisation_id")))
+			d.rowSelect(&h.Builder, v, fin, i, "funder_organisation_id")
 		}
 		h.w("\n")
 		if len(d.Consortium) > 0 || d.Val(d.Key(fin, i, "source")) == "partner" {
-			h.w(string(d.RowSelect(v, fin, i, "partner_organisation_id")))
+			d.rowSelect(&h.Builder, v, fin, i, "partner_organisation_id")
 		}
 		h.w("\n")
 		h.in(fin, i, "label", "text", false)

@@ -20,6 +20,14 @@ type escapedCountry struct{ code, name string } // escaped for HTML
 // skip (none when empty), by name in lang, the one whose code is selected
 // marked so. Codes and names are escaped as html/template would.
 func countryOptions(lang, selected, skip string) template.HTML {
+	var b strings.Builder
+	b.Grow(250 * 48)
+	countryOptionsTo(&b, lang, selected, skip)
+	return template.HTML(b.String())
+}
+
+// countryOptionsTo is countryOptions writing to b.
+func countryOptionsTo(b *strings.Builder, lang, selected, skip string) {
 	v, ok := countryOptionCache.Load(lang)
 	if !ok {
 		var list []escapedCountry
@@ -28,10 +36,7 @@ func countryOptions(lang, selected, skip string) template.HTML {
 		}
 		v, _ = countryOptionCache.LoadOrStore(lang, list)
 	}
-	opts := v.([]escapedCountry)
-	var b strings.Builder
-	b.Grow(len(opts) * 48)
-	for _, o := range opts {
+	for _, o := range v.([]escapedCountry) {
 		if o.code == skip {
 			continue
 		}
@@ -45,7 +50,6 @@ func countryOptions(lang, selected, skip string) template.HTML {
 		b.WriteString(o.name)
 		b.WriteString(`</option>`)
 	}
-	return template.HTML(b.String())
 }
 
 // ForeignCountryOptions returns the options of a select listing every
