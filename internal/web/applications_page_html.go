@@ -106,6 +106,13 @@ func isHexDigit(c byte) bool {
 // on an answer.
 func (d *aplPageData) FieldsHTML(v *view) template.HTML {
 	h := newAplHTML(v, d, 64<<10)
+	h.fields()
+	return h.html()
+}
+
+// fields writes what FieldsHTML returns.
+func (h *aplHTML) fields() {
+	d := h.d
 	if d.Edits("texts") {
 		h.texts()
 	}
@@ -126,7 +133,6 @@ func (d *aplPageData) FieldsHTML(v *view) template.HTML {
 	if d.Edits("budget") {
 		h.budget()
 	}
-	return h.html()
 }
 
 func (h *aplHTML) texts() {
@@ -463,6 +469,13 @@ func (h *aplHTML) budgetSummary() {
 // by rule, as the application_eligibility partial does.
 func (d *aplPageData) EligibilityHTML(v *view) template.HTML {
 	h := newAplHTML(v, d, 4<<10)
+	h.eligibility()
+	return h.html()
+}
+
+// eligibility writes what EligibilityHTML returns.
+func (h *aplHTML) eligibility() {
+	d, v := h.d, h.v
 	h.w("\n", `<section class="apl-eligibility" aria-labelledby="elig-title">`, "\n", `<h2 id="elig-title">`)
 	h.t("applicant.eligibility.title")
 	h.w("</h2>\n", `<p id="eligibility-summary" class="apl-summary`)
@@ -495,13 +508,19 @@ func (d *aplPageData) EligibilityHTML(v *view) template.HTML {
 		h.w("</p>")
 	}
 	h.w("\n</section>\n")
-	return h.html()
 }
 
 // DocumentsHTML draws the required documents with their state, the files,
 // and in a form the upload, as the application_documents partial does.
 func (d *aplPageData) DocumentsHTML(v *view) template.HTML {
 	h := newAplHTML(v, d, 8<<10)
+	h.documents()
+	return h.html()
+}
+
+// documents writes what DocumentsHTML returns.
+func (h *aplHTML) documents() {
+	d := h.d
 	app := "/candidatures/" + strconv.FormatInt(d.App.ID, 10) + "/pieces"
 	h.w("\n", `<section class="apl-section" aria-labelledby="sec-documents" id="documents" tabindex="-1">`, "\n", `<h2 id="sec-documents">`)
 	h.t("applicant.section.documents")
@@ -576,7 +595,6 @@ func (d *aplPageData) DocumentsHTML(v *view) template.HTML {
 		h.upload(app)
 	}
 	h.w("\n</section>\n")
-	return h.html()
 }
 
 // upload writes the fieldset that adds a file.

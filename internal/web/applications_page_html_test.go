@@ -26,13 +26,15 @@ type aplCapture struct {
 func newAplCapture(t *testing.T, s *Server) *aplCapture {
 	t.Helper()
 	c := &aplCapture{}
-	tmpl := template.Must(template.New("capture").Funcs(template.FuncMap{"capture": func(v *view) string {
+	capture := func(v *view) template.HTML {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.views = append(c.views, v)
 		return ""
-	}}).Parse(`{{capture .}}`))
-	s.pages.byName["application_edit"], s.pages.byName["application_show"] = tmpl, tmpl
+	}
+	s.pages.byName["application_show"] = template.Must(template.New("capture").Funcs(template.FuncMap{"capture": capture}).
+		Parse(`{{capture .}}`))
+	s.pages.drawn["application_edit"] = capture
 	return c
 }
 
@@ -78,7 +80,7 @@ func sameMarkup(t *testing.T, name, got, want string) {
 // answer to a correction request that opens some fields and documents.
 func TestAplSectionsAsTemplates(t *testing.T) {
 	ref, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/partials/application_fields.html",
-		"templates/partials/application_side.html", "templates/partials/field.html")
+		"templates/partials/application_side.html", "templates/partials/field.html", "templates/partials/application_edit.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,11 +128,18 @@ func TestAplSectionsAsTemplates(t *testing.T) {
 	check := func(name string) {
 		t.Helper()
 		v, d := capture.last(t)
-		for _, s := range []struct {
+		sections := []struct {
 			partial string
 			got     template.HTML
 		}{{"application_fields", d.FieldsHTML(v)}, {"application_documents", d.DocumentsHTML(v)},
-			{"application_eligibility", d.EligibilityHTML(v)}} {
+			{"application_eligibility", d.EligibilityHTML(v)}, {"application_header", d.HeaderHTML(v)}}
+		if d.Draft() {
+			sections = append(sections, struct {
+				partial string
+				got     template.HTML
+			}{"application_edit_page", d.EditHTML(v)})
+		}
+		for _, s := range sections {
 			var want strings.Builder
 			if err := ref.ExecuteTemplate(&want, s.partial, v); err != nil {
 				t.Fatal(err)
@@ -144,6 +153,20 @@ func TestAplSectionsAsTemplates(t *testing.T) {
 
 	aplStatus(t, "draft", c.get(path), http.StatusOK)
 	check("draft")
+	// The header and the draft's page in states the flows here do not
+	// reach, with hostile text.
+	v, d := capture.last(t)
+	d.SubmitRefused, d.CallOpen, d.Left, d.CanWithdraw = true, false, "", true
+	v.Form.Set("reason", `<script>"x" & 'y' + z</script>`)
+	v.Errors["reason"] = "Motif <requis> & +"
+	check("draft: submission refused, call closed, withdrawal refused")
+	d.Deadline, d.Untitled, d.Title, d.Member, d.Manager, d.Status = instant{}, true, "<Sans titre> +", false, true, "withdrawn"
+	d.App.ReceiptNumber, d.App.SubmittedAt, d.App.WithdrawalReason = `R<"1">`, e.db.Now(), "Reporté <b>& +</b>"
+	d.Submitted, d.Withdrawn, d.CallTitle, d.CallLang = newInstant(e.db.Now()), newInstant(e.db.Now()), `Appel "<x>"`, "es"
+	check("withdrawn, read by the call's manager")
+	d.Member, d.Manager, d.App.SubmittedAt, d.Deadline, d.Left, d.CallOpen = true, false, time.Time{}, newInstant(e.db.Now()), "3 jours", true
+	delete(v.Errors, "reason")
+	check("draft of an open call, read by its lead's member")
 
 	bad := aplForm(f.app(id))
 	bad.Set("texts.fr.title", "")

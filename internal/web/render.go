@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,11 @@ func mustZone(name string) *time.Location {
 
 type pages struct {
 	byName map[string]*template.Template
+	// drawn are the pages drawn in Go, content and chrome, without the
+	// template engine, which prints a value through fmt, one more copy of
+	// a form of tens of kilobytes each time. Their partials stay as their
+	// reference (TestAplSectionsAsTemplates).
+	drawn map[string]func(v *view) template.HTML
 }
 
 var funcs = template.FuncMap{
@@ -71,7 +77,9 @@ var funcs = template.FuncMap{
 // loadPages parses every page with the layout once, at start-up. Each page
 // file defines "title" and "content"; partials live in templates/partials.
 func loadPages(cat i18n.Catalogues) (*pages, error) {
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, drawn: map[string]func(v *view) template.HTML{
+		"application_edit": func(v *view) template.HTML { return v.Data.(*aplPageData).EditHTML(v) },
+	}}
 	partials, err := fs.Glob(assets, "templates/partials/*.html")
 	if err != nil {
 		return nil, err
@@ -172,22 +180,37 @@ func (v *view) addError(err error) {
 
 // render writes a page with a status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if draw, ok := s.pages.drawn[name]; ok {
+		buf.WriteString(string(v.Head()))
+		buf.WriteString(string(draw(v)))
+		buf.WriteString(string(v.Foot()))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		writeBody(w, status, buf.Bytes())
+		return
+	}
 	t, ok := s.pages.byName[name]
 	if !ok {
 		s.log.Error("unknown template", "name", name)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
-	buf := renderBuffers.Get().(*bytes.Buffer)
-	defer putRenderBuffer(buf)
 	if err := t.Execute(buf, v); err != nil {
 		s.log.Error("template", "name", name, "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	writeBody(w, status, buf.Bytes())
+}
+
+// writeBody answers with body, its length said: the client need not read
+// it in chunks, and the server writes it at once.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }
 
 // renderBuffers keeps the buffers pages are rendered into: a page is tens
@@ -317,11 +340,16 @@ type errorPage struct {
 
 // writeJSON answers with a JSON document.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	writeBody(w, status, buf.Bytes())
 }
 
 // readJSON decodes a request body, refusing unknown fields, trailing data and
