@@ -39,10 +39,7 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	var t coopdec.APIToken
 	var revoked, used sql.NullTime
 	hash := hashToken(token)
-	// The token and its user in one query, their links in one more
-	// (loadUserLinks): every request with a token comes here.
-	u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, `+
-		joinedUserColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hash),
+	u, err := db.credentialUser(ctx, "api_tokens", "c.id, c.expires_at, c.revoked_at, c.last_used_at", hash,
 		&t.ID, &t.ExpiresAt, &revoked, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid
@@ -64,9 +61,6 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	}
 	if u.DisabledAt != nil {
 		return nil, errTokenInvalid
-	}
-	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{u}); err != nil {
-		return nil, err
 	}
 	return u, nil
 }

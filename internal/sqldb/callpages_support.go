@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/coopdec/coopdec/coopdec"
@@ -39,6 +40,12 @@ func (db *DB) OrganisationsOfKinds(ctx context.Context, kinds []coopdec.OrgKind)
 // that match nothing are left out.
 func (db *DB) OrganisationsByID(ctx context.Context, ids []int64) (map[int64]coopdec.Organisation, error) {
 	out := map[int64]coopdec.Organisation{}
+	// Each organisation once, in order, zeros (no organisation) left out:
+	// pages name the same ones on several lines, and a query of the same
+	// length is the same prepared statement.
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return id <= 0 })
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	if len(ids) == 0 {
 		return out, nil
 	}

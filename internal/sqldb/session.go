@@ -47,10 +47,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 		return nil, s, errSessionInvalid
 	}
 	hash := hashToken(token)
-	// The session and its user in one query, their links in one more.
-	u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, `+joinedUserColumns+
-		` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hash),
-		&s.CreatedAt, &s.LastSeenAt)
+	u, err := db.credentialUser(ctx, "sessions", "c.created_at, c.last_seen_at", hash, &s.CreatedAt, &s.LastSeenAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, s, errSessionInvalid
 	}
@@ -74,9 +71,6 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 	s.UserID = u.ID
 	if u.DisabledAt != nil {
 		return nil, s, errSessionInvalid
-	}
-	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{u}); err != nil {
-		return nil, s, err
 	}
 	return u, s, nil
 }

@@ -83,6 +83,62 @@ func scanUserAfter(sc interface{ Scan(...any) error }, before ...any) (*coopdec.
 	return u, nil
 }
 
+// credentialUser reads the user a credential belongs to, a session or an
+// API token of table found by the hash of its secret, with the user's
+// roles and memberships, in one query: every request that carries one
+// comes here. cols are the credential's own columns (of alias c), scanned
+// into dest. sql.ErrNoRows: no such credential.
+func (db *DB) credentialUser(ctx context.Context, table, cols, hash string, dest ...any) (*coopdec.User, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+`, `+joinedUserColumns+`, 0 AS link, r.role AS role,
+		0 AS org_id, '' AS org_name, '' AS org_kind
+		FROM `+table+` c JOIN users u ON u.id = c.user_id LEFT JOIN user_roles r ON r.user_id = u.id WHERE c.token_hash = $1
+		UNION ALL SELECT `+cols+`, `+joinedUserColumns+`, 1, m.role, o.id, o.name, o.kind
+		FROM `+table+` c JOIN users u ON u.id = c.user_id JOIN memberships m ON m.user_id = u.id
+		JOIN organisations o ON o.id = m.organisation_id WHERE c.token_hash = $1
+		ORDER BY link, org_name, role`, hash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var u *coopdec.User
+	for rows.Next() {
+		var link int
+		var role sql.NullString
+		var m coopdec.Membership
+		row, err := scanUserAfter(linkScanner{rows, []any{&link, &role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind}},
+			dest...)
+		if err != nil {
+			return nil, err
+		}
+		if u == nil {
+			u = row
+		}
+		switch {
+		case link == 1:
+			m.Role = coopdec.MemberRole(role.String)
+			u.Memberships = append(u.Memberships, m)
+		case role.Valid:
+			u.Roles = append(u.Roles, coopdec.Role(role.String))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, sql.ErrNoRows
+	}
+	return u, nil
+}
+
+// linkScanner scans a row into the columns scanUserAfter asks for, then
+// into after.
+type linkScanner struct {
+	rows  *sql.Rows
+	after []any
+}
+
+func (l linkScanner) Scan(dest ...any) error { return l.rows.Scan(append(dest, l.after...)...) }
+
 func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*coopdec.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -488,6 +488,7 @@ func TestUserLinksOfSeveral(t *testing.T) {
 	admin := mustCreateUser(t, db, "admin@example.org", "Admin", coopdec.RoleAdmin)
 	zoe := mustCreateUser(t, db, "zoe@example.org", "Zoé", coopdec.RoleOfficer, coopdec.RoleEvaluator)
 	yann := mustCreateUser(t, db, "yann@example.org", "Yann", coopdec.RoleEmbassy)
+	mustCreateUser(t, db, "nadia@example.org", "Nadia")
 	ministry := mustCreateOrg(t, db, &coopdec.Organisation{Kind: coopdec.OrgMinistry, Name: "Ministère (DAECT)", Country: "FR"}, admin.ID)
 	region := mustCreateOrg(t, db, &coopdec.Organisation{Kind: coopdec.OrgRegionalCouncil, Name: "Région Sud", Country: "FR"}, admin.ID)
 	for _, m := range []struct {
@@ -521,6 +522,7 @@ func TestUserLinksOfSeveral(t *testing.T) {
 		{"Admin", []coopdec.Role{coopdec.RoleAdmin}, nil},
 		{"Zoé", []coopdec.Role{coopdec.RoleEvaluator, coopdec.RoleOfficer}, []string{"Ministère (DAECT)/member", "Région Sud/admin"}},
 		{"Yann", []coopdec.Role{coopdec.RoleEmbassy}, []string{"Région Sud/member"}},
+		{"Nadia", nil, nil},
 	} {
 		u := byName[tc.name]
 		if u == nil {
@@ -533,5 +535,31 @@ func TestUserLinksOfSeveral(t *testing.T) {
 		if err != nil || !slices.Equal(one.Roles, tc.roles) || !slices.Equal(orgs(one), tc.orgs) {
 			t.Errorf("%s alone: got %v, %v, %v; want %v and %v", tc.name, one.Roles, orgs(one), err, tc.roles, tc.orgs)
 		}
+		// A session's and a token's user come with the same links, read
+		// with the credential (credentialUser).
+		session, err := db.CreateSession(ctx, u.ID, "", "127.0.0.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := db.CreateAPIToken(ctx, u.ID, "test", coopdec.Actor{UserID: u.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bySession, _, err := db.SessionUser(ctx, session)
+		if err != nil || bySession.ID != u.ID || bySession.Email != u.Email || !slices.Equal(bySession.Roles, tc.roles) ||
+			!slices.Equal(orgs(bySession), tc.orgs) {
+			t.Errorf("%s by session: got %+v, %v; want roles %v and memberships %v", tc.name, bySession, err, tc.roles, tc.orgs)
+		}
+		byToken, err := db.APITokenUser(ctx, token)
+		if err != nil || byToken.ID != u.ID || byToken.Name != u.Name || !slices.Equal(byToken.Roles, tc.roles) ||
+			!slices.Equal(orgs(byToken), tc.orgs) {
+			t.Errorf("%s by token: got %+v, %v; want roles %v and memberships %v", tc.name, byToken, err, tc.roles, tc.orgs)
+		}
+	}
+	if _, _, err := db.SessionUser(ctx, "no-such-session"); coopdec.ErrorCode(err) != coopdec.EUNAUTHORIZED {
+		t.Errorf("unknown session: got %v; want EUNAUTHORIZED", err)
+	}
+	if _, err := db.APITokenUser(ctx, "no-such-token"); coopdec.ErrorCode(err) != coopdec.EUNAUTHORIZED {
+		t.Errorf("unknown token: got %v; want EUNAUTHORIZED", err)
 	}
 }
