@@ -42,9 +42,8 @@ var generalPunctuation = [2]rune{0x2000, 0x206f}
 // the partners' Latin-script languages: the same result, read from
 // latinFolds, without the Unicode normalisation. ok is false for other text.
 func foldLatin(s string) (out string, ok bool) {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
+	var w foldWriter
+	w.Grow(len(s))
 	for _, r := range s {
 		var f string
 		switch {
@@ -54,16 +53,12 @@ func foldLatin(s string) (out string, ok bool) {
 			return "", false
 		}
 		if f == "" {
-			space = b.Len() > 0
+			w.separate()
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteString(f)
+		w.writeString(f)
 	}
-	return b.String(), true
+	return w.String(), true
 }
 
 func foldUnicode(s string) string {
@@ -104,9 +99,8 @@ func isASCII(s string) bool {
 // foldASCII is Fold for text without accents nor ligatures, most of it:
 // the same result without the Unicode normalisation's allocations.
 func foldASCII(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
+	var w foldWriter
+	w.Grow(len(s))
 	for i := range len(s) {
 		c := s[i]
 		switch {
@@ -114,14 +108,36 @@ func foldASCII(s string) string {
 			c += 'a' - 'A'
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
 		default:
-			space = b.Len() > 0
+			w.separate()
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteByte(c)
+		w.writeByte(c)
 	}
-	return b.String()
+	return w.String()
+}
+
+// foldWriter writes folded text: words separated by single spaces, none
+// at either end.
+type foldWriter struct {
+	strings.Builder
+	space bool // a separator is due before the next letter
+}
+
+// separate marks a separator, written before the next letter if any.
+func (w *foldWriter) separate() { w.space = w.Len() > 0 }
+
+func (w *foldWriter) writeByte(c byte) {
+	if w.space {
+		w.WriteByte(' ')
+		w.space = false
+	}
+	w.WriteByte(c)
+}
+
+func (w *foldWriter) writeString(f string) {
+	if w.space {
+		w.WriteByte(' ')
+		w.space = false
+	}
+	w.WriteString(f)
 }

@@ -94,7 +94,7 @@ func (d *aplPageData) EditHTML(v *view) template.HTML {
 	}
 	h.w("</section>\n</form>\n")
 	if d.CanWithdraw {
-		h.withdrawal(action)
+		h.withdrawal()
 	}
 	h.w("</div>\n", `<aside class="apl-aside" tabindex="0" aria-labelledby="elig-title">`, "\n")
 	h.eligibility()
@@ -102,9 +102,16 @@ func (d *aplPageData) EditHTML(v *view) template.HTML {
 	return h.html()
 }
 
-// withdrawal draws the draft's withdrawal, folded unless its reason was
-// refused.
-func (h *aplHTML) withdrawal(action string) {
+// WithdrawalHTML draws the application's withdrawal, folded unless its
+// reason was refused, as the application_withdraw partial does.
+func (d *aplPageData) WithdrawalHTML(v *view) template.HTML {
+	h := newAplHTML(v, d, 2<<10)
+	h.withdrawal()
+	return h.html()
+}
+
+// withdrawal writes what WithdrawalHTML returns.
+func (h *aplHTML) withdrawal() {
 	errText := h.v.Errors["reason"]
 	h.w(`<details class="apl-withdraw"`)
 	if errText != "" {
@@ -112,8 +119,12 @@ func (h *aplHTML) withdrawal(action string) {
 	}
 	h.w(">\n<summary>")
 	h.t("applicant.withdraw.title")
-	h.w("</summary>\n", `<form method="post" action="`, action, `/retrait" class="form">`, "\n<p>")
-	h.t("applicant.withdraw.draft_hint")
+	h.w("</summary>\n", `<form method="post" action="`, escHref(h.d.Action), `/retrait" class="form">`, "\n<p>")
+	if h.d.Draft() {
+		h.t("applicant.withdraw.draft_hint")
+	} else {
+		h.t("applicant.withdraw.hint")
+	}
 	h.w("</p>\n", `<div class="field">`, "\n", `<label for="reason">`)
 	h.t("applicant.withdraw.reason")
 	h.w("</label>\n", `<textarea id="reason" name="reason" rows="3"`)
@@ -171,22 +182,20 @@ func (h *aplHTML) header() {
 		h.w("</dd>")
 	}
 	h.w("\n")
-	if d.Submitted.ISO != "" {
-		h.w("<dt>")
-		h.t("applicant.meta.submitted")
-		h.w(`</dt><dd><time datetime="`, esc(d.Submitted.ISO), `">`)
-		h.t("callpages.time.paris", d.Submitted.Paris)
-		h.w("</time></dd>")
+	// An instant of the application's, with what follows it.
+	at := func(key string, t instant, after string) {
+		if t.ISO != "" {
+			h.w("<dt>")
+			h.t(key)
+			h.w(`</dt><dd><time datetime="`, esc(t.ISO), `">`)
+			h.t("callpages.time.paris", t.Paris)
+			h.w("</time>", after, "</dd>")
+		}
+		h.w("\n")
 	}
-	h.w("\n")
-	if d.Withdrawn.ISO != "" {
-		h.w("<dt>")
-		h.t("applicant.meta.withdrawn")
-		h.w(`</dt><dd><time datetime="`, esc(d.Withdrawn.ISO), `">`)
-		h.t("callpages.time.paris", d.Withdrawn.Paris)
-		h.w("</time> — ", esc(d.App.WithdrawalReason), "</dd>")
-	}
-	h.w("\n</dl>\n", `<ul class="apl-links">`, "\n")
+	at("applicant.meta.submitted", d.Submitted, "")
+	at("applicant.meta.withdrawn", d.Withdrawn, " — "+esc(d.App.WithdrawalReason))
+	h.w("</dl>\n", `<ul class="apl-links">`, "\n")
 	submitted := !d.App.SubmittedAt.IsZero()
 	link := func(path, key string, args ...any) {
 		h.w(`<li><a href="/candidatures/`, id, path, `">`)

@@ -139,6 +139,12 @@ func TestAplSectionsAsTemplates(t *testing.T) {
 				got     template.HTML
 			}{"application_edit_page", d.EditHTML(v)})
 		}
+		if d.CanWithdraw {
+			sections = append(sections, struct {
+				partial string
+				got     template.HTML
+			}{"application_withdraw", d.WithdrawalHTML(v)})
+		}
 		for _, s := range sections {
 			var want strings.Builder
 			if err := ref.ExecuteTemplate(&want, s.partial, v); err != nil {
