@@ -104,8 +104,8 @@ func (l *Local) putWhole(ctx context.Context, r wholeReader, maxBytes int64) (In
 	if _, err := os.Stat(final); err == nil {
 		return info, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return Info{}, fmt.Errorf("blob: unable to create folder: %w", err)
+	if err := l.makeDirs(filepath.Dir(final)); err != nil {
+		return Info{}, err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(final), tempPattern)
 	if err != nil {
@@ -138,8 +138,8 @@ func (l *Local) keep(tmp *os.File, info Info) (renamed bool, err error) {
 	if _, err := os.Stat(final); err == nil {
 		return false, nil // already stored: ours is dropped
 	}
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return false, fmt.Errorf("blob: unable to create folder: %w", err)
+	if err := l.makeDirs(filepath.Dir(final)); err != nil {
+		return false, err
 	}
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		// Where rename cannot replace a file, a concurrent Put may have won.
@@ -201,9 +201,36 @@ func (l *Local) Exists(ctx context.Context, sha256hex string) (bool, error) {
 	return true, nil
 }
 
+// makeDirs creates dir, a blob's folder under l.dir, and the folder above
+// it, if missing, and syncs the folder that holds each one it found
+// missing: the blob's file and folder are synced, but a new folder's own
+// name lives in its parent, which a power cut would otherwise lose with
+// every blob below it.
+func (l *Local) makeDirs(dir string) error {
+	if dir == l.dir {
+		return nil
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if err := l.makeDirs(parent); err != nil {
+		return err
+	}
+	// Another Put may create it at the same time; the parent is synced
+	// all the same, which makes the other's creation durable too.
+	if err := os.Mkdir(dir, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("blob: unable to create folder: %w", err)
+	}
+	if err := syncDir(parent); err != nil {
+		return fmt.Errorf("blob: unable to sync folder: %w", err)
+	}
+	return nil
+}
+
 // syncDir makes a rename durable. Windows cannot sync a folder, and does not
 // need to.
-func syncDir(dir string) error {
+var syncDir = func(dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}

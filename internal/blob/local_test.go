@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -326,5 +327,65 @@ func TestWholeAndStream(t *testing.T) {
 	info, err := l.Put(ctx, r, 7)
 	if sum := sha256.Sum256([]byte("contenu")); err != nil || info.SHA256 != hex.EncodeToString(sum[:]) || info.Size != 7 {
 		t.Errorf("partly read: got %+v, %v; want the rest only", info, err)
+	}
+}
+
+// A blob's file is found after a power cut only if every folder on its
+// path is recorded in its parent: Put syncs the folders it creates the
+// blob's in, then the blob's folder, whether the content is held whole or
+// streamed.
+func TestNewFoldersSynced(t *testing.T) {
+	var synced []string
+	real := syncDir
+	syncDir = func(dir string) error {
+		synced = append(synced, dir)
+		return real(dir)
+	}
+	t.Cleanup(func() { syncDir = real })
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		reader func([]byte) io.Reader
+	}{
+		{"whole", func(b []byte) io.Reader { return bytes.NewReader(b) }},
+		{"stream", func(b []byte) io.Reader { return streamOnly{bytes.NewReader(b)} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLocal(t)
+			body := []byte("Délibération du conseil municipal, " + tc.name)
+			sum := sha256.Sum256(body)
+			hash := hex.EncodeToString(sum[:])
+			synced = nil
+			if _, err := l.Put(ctx, tc.reader(body), -1); err != nil {
+				t.Fatal(err)
+			}
+			ab := filepath.Join(l.dir, hash[:2])
+			want := []string{l.dir, ab, filepath.Join(ab, hash[2:4])}
+			if !slices.Equal(synced, want) {
+				t.Errorf("synced %v; want the store's folder, then each new folder, then the blob's", synced)
+			}
+			// Another blob in the same first folder: only the new second
+			// folder's parent, then the blob's folder.
+			var other []byte
+			for i := 0; ; i++ {
+				other = []byte(fmt.Sprintf("annexe %d", i))
+				if s := sha256.Sum256(other); hex.EncodeToString(s[:])[:2] == hash[:2] && hex.EncodeToString(s[:])[2:4] != hash[2:4] {
+					break
+				}
+			}
+			synced = nil
+			info, err := l.Put(ctx, tc.reader(other), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{ab, filepath.Join(ab, info.SHA256[2:4])}; !slices.Equal(synced, want) {
+				t.Errorf("second blob: synced %v; want %v", synced, want)
+			}
+			// The same content again: nothing written, nothing synced.
+			synced = nil
+			if _, err := l.Put(ctx, tc.reader(body), -1); err != nil || len(synced) != 0 {
+				t.Errorf("same content again: got %v, synced %v; want nothing", err, synced)
+			}
+		})
 	}
 }
