@@ -41,7 +41,7 @@ func (w *CallClockWorker) Work(ctx context.Context, job *river.Job[CallClockArgs
 	}
 	moved := 0
 	for _, t := range due {
-		err := w.db.SetCallStatus(ctx, t.CallID, t.From, t.To, coopdec.Actor{IP: "clock"})
+		err := w.db.AdvanceCallStatus(ctx, t.CallID, t.From, t.To, coopdec.Actor{IP: "clock"})
 		switch coopdec.ErrorCode(err) {
 		case "":
 			moved++

@@ -349,6 +349,19 @@ func (db *DB) loadCallWhere(ctx context.Context, q querier, where string, arg an
 // may stand in to (its dates for any status but draft) is checked here, on
 // the stored call, since it may have changed since the caller loaded it.
 func (db *DB) SetCallStatus(ctx context.Context, id int64, from, to coopdec.CallStatus, actor coopdec.Actor) error {
+	return db.setCallStatus(ctx, id, from, to, actor, true)
+}
+
+// AdvanceCallStatus is SetCallStatus for the clock, whose changes the
+// call's dates made due (published → open, open → closed): the call's
+// version (updated_at), the stamp its editors' forms carry, stays as it
+// is, since what they edit did not change; an officer amending a call at
+// the moment it opens is not told that someone else changed it.
+func (db *DB) AdvanceCallStatus(ctx context.Context, id int64, from, to coopdec.CallStatus, actor coopdec.Actor) error {
+	return db.setCallStatus(ctx, id, from, to, actor, false)
+}
+
+func (db *DB) setCallStatus(ctx context.Context, id int64, from, to coopdec.CallStatus, actor coopdec.Actor, edited bool) error {
 	if !slices.Contains(callStatuses, to) {
 		return coopdec.FieldError("status", "call.validation.status.invalid", string(to))
 	}
@@ -370,8 +383,12 @@ func (db *DB) SetCallStatus(ctx context.Context, id int64, from, to coopdec.Call
 		if err != nil {
 			return err
 		}
+		updated := stored.UpdatedAt
+		if edited {
+			updated = now
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE calls SET status = $1, updated_at = $2, public_at = $3 WHERE id = $4 AND status = $5`,
-			string(to), now, nullTime(callPublicAt(publicAt, to, stored.PublishAt, now)), id, string(from))
+			string(to), updated, nullTime(callPublicAt(publicAt, to, stored.PublishAt, now)), id, string(from))
 		if err != nil {
 			return err
 		}

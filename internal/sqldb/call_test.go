@@ -424,6 +424,27 @@ func TestSetCallStatus(t *testing.T) {
 		t.Fatalf("got status %q updated %v; want published at %v", got.Status, got.UpdatedAt, t0.Add(time.Minute))
 	}
 	wantAudit(t, e.db, coopdec.AuditCallStatus, callSubject(c.ID), e.officer.ID, 1)
+
+	// The clock's change leaves the editors' stamp: a form drawn before it
+	// saves, as it would have a moment earlier.
+	form := e.mustCall(t, c.ID)
+	e.clock.advance(time.Minute)
+	if err := e.db.AdvanceCallStatus(ctx, c.ID, coopdec.CallPublished, coopdec.CallOpen, e.actor); err != nil {
+		t.Fatalf("AdvanceCallStatus: got error %v; want nil", err)
+	}
+	if got := e.mustCall(t, c.ID); got.Status != coopdec.CallOpen || !got.UpdatedAt.Equal(form.UpdatedAt) {
+		t.Fatalf("after the clock: got status %q updated %v; want open, still updated %v", got.Status, got.UpdatedAt, form.UpdatedAt)
+	}
+	form.Texts["fr"] = coopdec.CallText{Title: form.Texts["fr"].Title, Summary: "Résumé revu après l'ouverture.", Body: form.Texts["fr"].Body}
+	stamp := form.UpdatedAt
+	if err := e.db.UpdateCall(ctx, form, e.actor, "Précision du résumé."); err != nil {
+		t.Fatalf("UpdateCall with the stamp from before the clock's change: got %v; want nil", err)
+	}
+	// A person's change does outdate it.
+	form.UpdatedAt = stamp
+	wantError(t, e.db.UpdateCall(ctx, form, e.actor, "Trop tard."), coopdec.ECONFLICT, "", "call.changed")
+	exec(t, e.db, `UPDATE calls SET status = 'published' WHERE id = $1`, c.ID)
+
 	wantError(t, e.db.SetCallStatus(ctx, c.ID, coopdec.CallDraft, coopdec.CallPublished, e.actor),
 		coopdec.ECONFLICT, "", "call.status.changed")
 	wantError(t, e.db.SetCallStatus(ctx, 9999, coopdec.CallDraft, coopdec.CallPublished, e.actor),
@@ -458,7 +479,8 @@ func TestSetCallStatus(t *testing.T) {
 	if won != 1 {
 		t.Fatalf("concurrent SetCallStatus: %d won; want 1", won)
 	}
-	wantAudit(t, e.db, coopdec.AuditCallStatus, callSubject(c.ID), e.officer.ID, 2)
+	// The publication, the opening (by the clock's method) and the winner.
+	wantAudit(t, e.db, coopdec.AuditCallStatus, callSubject(c.ID), e.officer.ID, 3)
 }
 
 // TestSetCallStatusValidatesStoredCall: the handler checks the call it
