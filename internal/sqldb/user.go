@@ -89,10 +89,9 @@ func scanUserAfter(sc interface{ Scan(...any) error }, before ...any) (*coopdec.
 // comes here. cols are the credential's own columns (of alias c), scanned
 // into dest. sql.ErrNoRows: no such credential.
 func (db *DB) credentialUser(ctx context.Context, table, cols, hash string, dest ...any) (*coopdec.User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+`, `+joinedUserColumns+`, 0 AS link, r.role AS role,
-		0 AS org_id, '' AS org_name, '' AS org_kind
+	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+`, `+joinedUserColumns+`, `+roleLinkColumns+`
 		FROM `+table+` c JOIN users u ON u.id = c.user_id LEFT JOIN user_roles r ON r.user_id = u.id WHERE c.token_hash = $1
-		UNION ALL SELECT `+cols+`, `+joinedUserColumns+`, 1, m.role, o.id, o.name, o.kind
+		UNION ALL SELECT `+cols+`, `+joinedUserColumns+`, `+membershipLinkColumns+`
 		FROM `+table+` c JOIN users u ON u.id = c.user_id JOIN memberships m ON m.user_id = u.id
 		JOIN organisations o ON o.id = m.organisation_id WHERE c.token_hash = $1
 		ORDER BY link, org_name, role`, hash)
@@ -113,12 +112,8 @@ func (db *DB) credentialUser(ctx context.Context, table, cols, hash string, dest
 		if u == nil {
 			u = row
 		}
-		switch {
-		case link == 1:
-			m.Role = coopdec.MemberRole(role.String)
-			u.Memberships = append(u.Memberships, m)
-		case role.Valid:
-			u.Roles = append(u.Roles, coopdec.Role(role.String))
+		if role.Valid { // a user without roles has a row without one
+			addUserLink(u, link, role.String, m)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -128,6 +123,25 @@ func (db *DB) credentialUser(ctx context.Context, table, cols, hash string, dest
 		return nil, sql.ErrNoRows
 	}
 	return u, nil
+}
+
+// The columns of the rows of a user's links (roles, of user_roles r, then
+// memberships, of memberships m and organisations o), as
+// addUserLink reads them.
+const (
+	roleLinkColumns       = `0 AS link, r.role AS role, 0 AS org_id, '' AS org_name, '' AS org_kind`
+	membershipLinkColumns = `1, m.role, o.id, o.name, o.kind`
+)
+
+// addUserLink adds a row of a user's links to u: a role (link 0) or a
+// membership of m's organisation (link 1, role the role held in it).
+func addUserLink(u *coopdec.User, link int, role string, m coopdec.Membership) {
+	if link == 0 {
+		u.Roles = append(u.Roles, coopdec.Role(role))
+		return
+	}
+	m.Role = coopdec.MemberRole(role)
+	u.Memberships = append(u.Memberships, m)
 }
 
 // linkScanner scans a row into the columns scanUserAfter asks for, then
@@ -166,11 +180,11 @@ func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.Use
 		byID[u.ID], ids[i] = u, u.ID
 	}
 	in := placeholders(1, len(ids))
-	rows, err := q.QueryContext(ctx, `SELECT user_id, 0 AS link, role, 0 AS organisation_id, '' AS name, '' AS kind
-		FROM user_roles WHERE user_id IN (`+in+`)
-		UNION ALL SELECT m.user_id, 1, m.role, o.id, o.name, o.kind FROM memberships m
+	rows, err := q.QueryContext(ctx, `SELECT r.user_id AS user_id, `+roleLinkColumns+`
+		FROM user_roles r WHERE r.user_id IN (`+in+`)
+		UNION ALL SELECT m.user_id, `+membershipLinkColumns+` FROM memberships m
 		JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id IN (`+in+`)
-		ORDER BY 1, 2, 5, 3`, ids...)
+		ORDER BY user_id, link, org_name, role`, ids...)
 	if err != nil {
 		return translate(err)
 	}
@@ -178,15 +192,12 @@ func (db *DB) loadUserLinks(ctx context.Context, q querier, users []*coopdec.Use
 	for rows.Next() {
 		var id int64
 		var link int
+		var role string
 		var m coopdec.Membership
-		if err := rows.Scan(&id, &link, &m.Role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind); err != nil {
+		if err := rows.Scan(&id, &link, &role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind); err != nil {
 			return translate(err)
 		}
-		if u := byID[id]; link == 0 {
-			u.Roles = append(u.Roles, coopdec.Role(m.Role))
-		} else {
-			u.Memberships = append(u.Memberships, m)
-		}
+		addUserLink(byID[id], link, role, m)
 	}
 	return translate(rows.Err())
 }
