@@ -257,7 +257,7 @@ func onePagePDF(t *testing.T, dir, name, title string) (path, sum string) {
 // autosave answers a few seconds after the last change.
 func (b *browser) waitUntil(what, expr string) {
 	b.t.Helper()
-	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr,
+	_, err := chromedp.Run(b.step(), chromedp.Poll[chromedp.Void](expr,
 		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
 	if err != nil {
 		b.fatalf("waiting for %s (%s): %v", what, expr, err)
@@ -274,7 +274,7 @@ func (b *browser) plainText(sel string) string {
 // ruleRows reads a list of eligibility rules: per rule, its class and text.
 func (b *browser) ruleRows(list string) [][2]string {
 	b.t.Helper()
-	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[][2]string](fmt.Sprintf(
+	rows, err := chromedp.Run(b.step(), chromedp.Evaluate[[][2]string](fmt.Sprintf(
 		`Array.from(document.querySelectorAll(%s), li => [li.className, li.textContent.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim()])`,
 		jsString(list+" li.call-result"))))
 	if err != nil {
@@ -507,7 +507,7 @@ func browserApplicationToReceipt(b *browser) {
 	}
 	p := newBrowser(t, chromium, b.base)
 	p.axe = b.axe
-	resp, err := chromedp.Run(p.ctx, chromedp.NavigateResponse(link))
+	resp, err := chromedp.Run(p.step(), chromedp.NavigateResponse(link))
 	if err != nil || resp.Status != http.StatusOK {
 		p.fatalf("opening the invitation link: %v (response %+v)", err, resp)
 	}
@@ -584,7 +584,7 @@ func browserApplicationToReceipt(b *browser) {
 	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(content) {
 		t.Errorf("content's SHA-256 %q; want 64 hexadecimal digits", content)
 	}
-	files, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]string](
+	files, err := chromedp.Run(b.step(), chromedp.Evaluate[map[string]string](
 		`Object.fromEntries(Array.from(document.querySelectorAll('.apl-receipt tbody tr'), tr => [tr.querySelector('th').textContent.trim(), tr.querySelector('code').textContent.trim()]))`))
 	if err != nil {
 		b.fatalf("reading the receipt's files: %v", err)
@@ -640,7 +640,7 @@ func browserOfficerList(b *browser, call applicationCall, appPath, number, title
 	b.open(call.Path, http.StatusOK)
 	b.follow(fmt.Sprintf(`a[href=%q]`, call.Path+"/candidatures"))
 	b.wantPath(call.Path + "/candidatures")
-	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[][]string](
+	rows, err := chromedp.Run(b.step(), chromedp.Evaluate[[][]string](
 		`Array.from(document.querySelectorAll('table.officer-applications tbody tr'), tr => [tr.querySelector('th a').textContent.trim(), tr.querySelector('th a').getAttribute('href'), tr.textContent.replace(/\s+/g, ' ')])`))
 	if err != nil {
 		b.fatalf("reading the list: %v", err)
@@ -665,7 +665,7 @@ func browserOfficerList(b *browser, call applicationCall, appPath, number, title
 		Text   string `json:"text"`
 	}
 	fetch := func(link string) download {
-		d, err := chromedp.Run(b.ctx, chromedp.Evaluate[download](fmt.Sprintf(`fetch(%s).then(r => r.arrayBuffer().then(buf => ({
+		d, err := chromedp.Run(b.step(), chromedp.Evaluate[download](fmt.Sprintf(`fetch(%s).then(r => r.arrayBuffer().then(buf => ({
 			status: r.status, type: r.headers.get('Content-Type') || '',
 			head: Array.from(new Uint8Array(buf.slice(0, 3)), x => x.toString(16).padStart(2, '0')).join(''),
 			text: new TextDecoder().decode(buf),

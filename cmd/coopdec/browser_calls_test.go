@@ -52,7 +52,7 @@ func (b *browser) check(sel string) {
 // follow clicks a link, waits for the page it opens and wants it found.
 func (b *browser) follow(link string) {
 	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(link)))
+	resp, err := chromedp.RunResponse(b.step(), chromedp.Click(chromedp.CSS(link)))
 	if err != nil {
 		b.fatalf("following %s: %v", link, err)
 	}
@@ -69,7 +69,7 @@ type callCard struct {
 // callCards reads the results of the search page.
 func (b *browser) callCards() []callCard {
 	b.t.Helper()
-	cards, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]callCard](`Array.from(document.querySelectorAll('.call-list .call-card'), li => ({
+	cards, err := chromedp.Run(b.step(), chromedp.Evaluate[[]callCard](`Array.from(document.querySelectorAll('.call-list .call-card'), li => ({
 		Ref: li.querySelector('.call-meta .muted').textContent.trim(),
 		Title: li.querySelector('h3 a').textContent.trim(),
 		Href: li.querySelector('h3 a').getAttribute('href'),
@@ -480,7 +480,7 @@ func TestBrowserCallsPostgres(t *testing.T) {
 func (b *browser) applyResults() (string, [][2]string) {
 	b.t.Helper()
 	title := b.text("#apply-title")
-	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[][2]string](
+	rows, err := chromedp.Run(b.step(), chromedp.Evaluate[[][2]string](
 		`Array.from(document.querySelectorAll('.call-apply li.call-result'), li => [li.className, li.textContent.trim()])`))
 	if err != nil {
 		b.fatalf("reading the eligibility panel: %v", err)

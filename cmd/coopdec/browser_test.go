@@ -32,9 +32,12 @@ import (
 	"github.com/coopdec/coopdec/coopdec"
 )
 
-// browserTimeout bounds each test's browser session, so a hang fails the test
-// instead of blocking the run.
-const browserTimeout = 60 * time.Second
+// stepTimeout bounds each browser step (a page load, a click and the page
+// that answers it, a script), so that a hang fails the test instead of
+// blocking the run, while a test of many steps takes the time it needs on a
+// loaded machine: a whole-session deadline of 60 s failed sound tests when the
+// browser tests ran beside the other packages' on two cores.
+const stepTimeout = 30 * time.Second
 
 func requireBrowser() bool { return os.Getenv("COOPDEC_REQUIRE_BROWSER") == "1" }
 
@@ -351,8 +354,7 @@ func newBrowser(t *testing.T, path, base string) *browser {
 		cancelAlloc()
 		t.Fatalf("starting Chromium (%s): %v", path, err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(browserCtx, browserTimeout)
-	b.ctx = ctx
+	b.ctx = browserCtx
 
 	consoleCtx, stopConsole := context.WithCancel(browserCtx)
 	consoleDone := make(chan struct{})
@@ -377,7 +379,6 @@ func newBrowser(t *testing.T, path, base string) *browser {
 	t.Cleanup(func() {
 		stopConsole()
 		<-consoleDone
-		cancelTimeout()
 		cancelBrowser()
 		cancelAlloc() // waits for Chromium to exit, before its profile folder goes
 		b.mu.Lock()
@@ -396,16 +397,24 @@ func newBrowser(t *testing.T, path, base string) *browser {
 func (b *browser) fatalf(format string, args ...any) {
 	b.t.Helper()
 	msg := fmt.Sprintf(format, args...)
-	if loc, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.href`)); err == nil {
-		text, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 1500) : ""`))
+	if loc, err := chromedp.Run(b.step(), chromedp.Evaluate[string](`location.href`)); err == nil {
+		text, _ := chromedp.Run(b.step(), chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 1500) : ""`))
 		msg += fmt.Sprintf("\npage %s:\n%s", loc, text)
 	}
 	b.t.Fatal(msg)
 }
 
+// step returns the context of one browser step: the browser's, bounded by
+// stepTimeout.
+func (b *browser) step() context.Context {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	b.t.Cleanup(cancel)
+	return ctx
+}
+
 func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	if err := chromedp.Do(b.step(), steps...); err != nil {
 		b.fatalf("%s: %v", what, err)
 	}
 }
@@ -413,7 +422,7 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 // open loads a page of the site and checks the answer's status.
 func (b *browser) open(path string, wantStatus int) {
 	b.t.Helper()
-	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+path))
+	resp, err := chromedp.Run(b.step(), chromedp.NavigateResponse(b.base+path))
 	if err != nil {
 		b.fatalf("opening %s: %v", path, err)
 	}
@@ -426,7 +435,7 @@ func (b *browser) open(path string, wantStatus int) {
 // and returns its status.
 func (b *browser) submit(button string) int {
 	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(button)))
+	resp, err := chromedp.RunResponse(b.step(), chromedp.Click(chromedp.CSS(button)))
 	if err != nil {
 		b.fatalf("submitting with %s: %v", button, err)
 	}
@@ -446,7 +455,7 @@ func (b *browser) fill(field, value string) {
 
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	s, err := chromedp.Run(b.step(), chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.fatalf("reading %s: %v", sel, err)
 	}
@@ -455,7 +464,7 @@ func (b *browser) text(sel string) string {
 
 func (b *browser) value(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	s, err := chromedp.Run(b.step(), chromedp.Value(chromedp.CSS(sel)))
 	if err != nil {
 		b.fatalf("reading the value of %s: %v", sel, err)
 	}
@@ -464,7 +473,7 @@ func (b *browser) value(sel string) string {
 
 func (b *browser) eval(expr string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
+	s, err := chromedp.Run(b.step(), chromedp.Evaluate[string](expr))
 	if err != nil {
 		b.fatalf("evaluating %s: %v", expr, err)
 	}
@@ -541,16 +550,16 @@ const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(r => r.vio
 // axeViolations runs axe-core on the current page, injecting it first.
 func (b *browser) axeViolations(what string) []axeViolation {
 	b.t.Helper()
-	loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof window.axe === 'object'`))
+	loaded, err := chromedp.Run(b.step(), chromedp.Evaluate[bool](`typeof window.axe === 'object'`))
 	if err != nil {
 		b.fatalf("axe on %s: %v", what, err)
 	}
 	if !loaded {
-		if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](b.axe)); err != nil {
+		if err := chromedp.Do(b.step(), chromedp.Evaluate[chromedp.Void](b.axe)); err != nil {
 			b.fatalf("injecting axe-core into %s: %v", what, err)
 		}
 	}
-	violations, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+	violations, err := chromedp.Run(b.step(), chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.fatalf("axe on %s: %v", what, err)
 	}
@@ -717,7 +726,7 @@ func TestBrowserPasswordReset(t *testing.T) {
 	b.checkA11y("login page after a reset")
 
 	// The link works once; the old password is gone; the new one opens.
-	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(link))
+	resp, err := chromedp.Run(b.step(), chromedp.NavigateResponse(link))
 	if err != nil {
 		b.fatalf("opening the used link: %v", err)
 	}
@@ -743,7 +752,7 @@ func (b *browser) newestLink(link *regexp.Regexp) string {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		b.open("/admin/outbox", http.StatusOK)
-		texts, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('pre.mail'), e => e.textContent)`))
+		texts, err := chromedp.Run(b.step(), chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('pre.mail'), e => e.textContent)`))
 		if err != nil {
 			b.fatalf("reading the outbox: %v", err)
 		}
