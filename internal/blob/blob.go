@@ -23,8 +23,8 @@
 // and COOPDEC_S3_SECRET_KEY, or else from AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Open checks that the bucket
 // exists, so a wrong setting fails at start-up with the bucket and endpoint
-// named. A blob lives at ab/cd/<hash> in the folder or under the prefix,
-// where ab and cd are the hash's first four hexadecimal digits.
+// named. A blob lives at ab/<hash> in the folder, ab/cd/<hash> under the
+// prefix, where ab and cd are the hash's first four hexadecimal digits.
 package blob
 
 import (
@@ -61,10 +61,10 @@ type Store interface {
 
 // ValidHash reports whether s is a well-formed blob name: 64 lower-case
 // hexadecimal digits. Nothing else may reach a file path.
-func ValidHash(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
+func ValidHash(s string) bool { return len(s) == 64 && lowerHex(s) }
+
+// lowerHex says whether s is made of lower-case hexadecimal digits only.
+func lowerHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {

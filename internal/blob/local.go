@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // tempPattern names files being written; it never matches a blob name. A
@@ -21,24 +22,109 @@ import (
 const tempPattern = ".put-*"
 
 // Local is a Store in a folder of the local file system. A blob lives at
-// <dir>/<ab>/<cd>/<hash>, where ab and cd are the first four hex digits, so
-// no folder grows too large.
+// <dir>/<ab>/<hash>, where ab is the hash's first two hex digits. The 256
+// folders are created with the store, so that storing a blob never creates
+// a folder (whose name would need a sync of its own to survive a power cut,
+// on the deadline day's every upload), and none grows too large: a million
+// blobs make about 4,000 files a folder.
+//
+// Stores laid out two levels deep (<dir>/<ab>/<cd>/<hash>) by earlier
+// versions are moved to this layout when opened (see NewLocal).
 type Local struct {
 	dir string
 }
 
 var _ Store = (*Local)(nil)
 
-// NewLocal returns a Store in dir, creating the folder if needed.
+// layoutMark is the file that says the store's folder is laid out in one
+// level, all 256 folders created; NewLocal writes it last.
+const layoutMark = ".layout-1"
+
+// NewLocal returns a Store in dir, creating the folder and its 256 blob
+// folders if needed. A store of an earlier layout (two levels of folders)
+// is moved to the current one first: every blob renamed to its new place,
+// each folder synced, then the mark written; an interruption leaves every
+// blob at one of its two places, and the next start finishes the move.
 func NewLocal(dir string) (*Local, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("blob: unable to create folder: %w", err)
 	}
-	return &Local{dir: dir}, nil
+	l := &Local{dir: dir}
+	if _, err := os.Stat(filepath.Join(dir, layoutMark)); err == nil {
+		return l, nil
+	}
+	for i := range 256 {
+		ab := filepath.Join(dir, fmt.Sprintf("%02x", i))
+		if err := os.Mkdir(ab, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("blob: unable to create folder: %w", err)
+		}
+		if err := flatten(ab); err != nil {
+			return nil, err
+		}
+	}
+	// The folders' names are recorded before the mark says they are there.
+	if err := syncDir(dir); err != nil {
+		return nil, fmt.Errorf("blob: unable to sync folder: %w", err)
+	}
+	mark, err := os.Create(filepath.Join(dir, layoutMark))
+	if err != nil {
+		return nil, fmt.Errorf("blob: unable to mark the layout: %w", err)
+	}
+	if err := errors.Join(mark.Sync(), mark.Close(), syncDir(dir)); err != nil {
+		return nil, fmt.Errorf("blob: unable to mark the layout: %w", err)
+	}
+	return l, nil
+}
+
+// flatten moves the blobs of the earlier layout's second-level folders
+// (ab/cd/<hash>) up into ab, syncs ab, and removes the emptied folders and
+// the temporary files left in them. Anything else is left where it is.
+func flatten(ab string) error {
+	entries, err := os.ReadDir(ab)
+	if err != nil {
+		return fmt.Errorf("blob: unable to read folder: %w", err)
+	}
+	prefix := filepath.Base(ab)
+	var emptied []string
+	for _, e := range entries {
+		cd := e.Name()
+		if !e.IsDir() || len(cd) != 2 || !lowerHex(cd) {
+			continue
+		}
+		sub := filepath.Join(ab, cd)
+		files, err := os.ReadDir(sub)
+		if err != nil {
+			return fmt.Errorf("blob: unable to read folder: %w", err)
+		}
+		for _, f := range files {
+			name, from := f.Name(), filepath.Join(sub, f.Name())
+			switch {
+			case f.Type().IsRegular() && ValidHash(name) && name[:4] == prefix+cd:
+				// Another process opening the store at the same time may
+				// have moved it already.
+				if err := os.Rename(from, filepath.Join(ab, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("blob: unable to move %s: %w", name, err)
+				}
+			case f.Type().IsRegular() && strings.HasPrefix(name, tempPattern[:len(tempPattern)-1]):
+				os.Remove(from) // an upload cut short
+			}
+		}
+		emptied = append(emptied, sub)
+	}
+	if len(emptied) == 0 {
+		return nil
+	}
+	if err := syncDir(ab); err != nil {
+		return fmt.Errorf("blob: unable to sync folder: %w", err)
+	}
+	for _, sub := range emptied {
+		os.Remove(sub) // fails, and is left, if it holds what is not ours
+	}
+	return nil
 }
 
 func (l *Local) path(hash string) string {
-	return filepath.Join(l.dir, hash[0:2], hash[2:4], hash)
+	return filepath.Join(l.dir, hash[0:2], hash)
 }
 
 // Put stores r's content under its hash and syncs it (the file, then its
@@ -104,10 +190,14 @@ func (l *Local) putWhole(ctx context.Context, r wholeReader, maxBytes int64) (In
 	if _, err := os.Stat(final); err == nil {
 		return info, nil
 	}
-	if err := l.makeDirs(filepath.Dir(final)); err != nil {
-		return Info{}, err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(final), tempPattern)
+	if errors.Is(err, fs.ErrNotExist) {
+		// The blob's folder was removed since the store was opened.
+		if err := l.makeDirs(filepath.Dir(final)); err != nil {
+			return Info{}, err
+		}
+		tmp, err = os.CreateTemp(filepath.Dir(final), tempPattern)
+	}
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: unable to create temporary file: %w", err)
 	}
@@ -138,10 +228,15 @@ func (l *Local) keep(tmp *os.File, info Info) (renamed bool, err error) {
 	if _, err := os.Stat(final); err == nil {
 		return false, nil // already stored: ours is dropped
 	}
-	if err := l.makeDirs(filepath.Dir(final)); err != nil {
-		return false, err
+	err = os.Rename(tmp.Name(), final)
+	if errors.Is(err, fs.ErrNotExist) && filepath.Dir(final) != filepath.Dir(tmp.Name()) {
+		// The blob's folder was removed since the store was opened.
+		if err := l.makeDirs(filepath.Dir(final)); err != nil {
+			return false, err
+		}
+		err = os.Rename(tmp.Name(), final)
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
+	if err != nil {
 		// Where rename cannot replace a file, a concurrent Put may have won.
 		if _, serr := os.Stat(final); serr == nil {
 			return false, nil
@@ -201,11 +296,12 @@ func (l *Local) Exists(ctx context.Context, sha256hex string) (bool, error) {
 	return true, nil
 }
 
-// makeDirs creates dir, a blob's folder under l.dir, and the folder above
+// makeDirs creates dir, a blob's folder under l.dir, and any folder above
 // it, if missing, and syncs the folder that holds each one it found
 // missing: the blob's file and folder are synced, but a new folder's own
 // name lives in its parent, which a power cut would otherwise lose with
-// every blob below it.
+// every blob below it. NewLocal creates the blobs' folders; this makes
+// again one removed since.
 func (l *Local) makeDirs(dir string) error {
 	if dir == l.dir {
 		return nil

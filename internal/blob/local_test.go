@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,7 +27,8 @@ func newLocal(t testing.TB) *Local {
 }
 
 // files lists every regular file under the store's folder, failing on any
-// that is not a blob at its fan-out place (such as a leftover temporary file).
+// that is not a blob at its fan-out place (such as a leftover temporary file)
+// or the layout's mark.
 func files(t *testing.T, l *Local) []string {
 	t.Helper()
 	var out []string
@@ -36,7 +38,10 @@ func files(t *testing.T, l *Local) []string {
 		}
 		rel, _ := filepath.Rel(l.dir, p)
 		name := d.Name()
-		if !ValidHash(name) || rel != filepath.Join(name[0:2], name[2:4], name) {
+		if rel == layoutMark {
+			return nil
+		}
+		if !ValidHash(name) || rel != filepath.Join(name[0:2], name) {
 			t.Errorf("unexpected file %s", rel)
 		}
 		out = append(out, name)
@@ -330,11 +335,12 @@ func TestWholeAndStream(t *testing.T) {
 	}
 }
 
-// A blob's file is found after a power cut only if every folder on its
-// path is recorded in its parent: Put syncs the folders it creates the
-// blob's in, then the blob's folder, whether the content is held whole or
-// streamed.
-func TestNewFoldersSynced(t *testing.T) {
+// A blob's file is found after a power cut only if its folder, and every
+// folder above it, is recorded in its parent. The store's 256 folders are
+// made, and synced, when it is opened; a Put then syncs only the blob's
+// folder, whether the content is held whole or streamed, and makes again,
+// and syncs, a folder removed since.
+func TestFoldersSynced(t *testing.T) {
 	var synced []string
 	real := syncDir
 	syncDir = func(dir string) error {
@@ -343,6 +349,26 @@ func TestNewFoldersSynced(t *testing.T) {
 	}
 	t.Cleanup(func() { syncDir = real })
 	ctx := context.Background()
+
+	dir := filepath.Join(t.TempDir(), "blobs")
+	if _, err := NewLocal(dir); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{dir, dir}; !slices.Equal(synced, want) {
+		t.Errorf("opening a new store synced %v; want its folder, before and after the layout's mark", synced)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 257 {
+		t.Errorf("a new store holds %d entries; want 256 folders and the mark", len(entries))
+	}
+	synced = nil
+	if _, err := NewLocal(dir); err != nil || len(synced) != 0 {
+		t.Errorf("opening it again: %v, synced %v; want nothing done", err, synced)
+	}
+
 	for _, tc := range []struct {
 		name   string
 		reader func([]byte) io.Reader
@@ -355,37 +381,137 @@ func TestNewFoldersSynced(t *testing.T) {
 			body := []byte("Délibération du conseil municipal, " + tc.name)
 			sum := sha256.Sum256(body)
 			hash := hex.EncodeToString(sum[:])
+			ab := filepath.Join(l.dir, hash[:2])
 			synced = nil
 			if _, err := l.Put(ctx, tc.reader(body), -1); err != nil {
 				t.Fatal(err)
 			}
-			ab := filepath.Join(l.dir, hash[:2])
-			want := []string{l.dir, ab, filepath.Join(ab, hash[2:4])}
-			if !slices.Equal(synced, want) {
-				t.Errorf("synced %v; want the store's folder, then each new folder, then the blob's", synced)
-			}
-			// Another blob in the same first folder: only the new second
-			// folder's parent, then the blob's folder.
-			var other []byte
-			for i := 0; ; i++ {
-				other = []byte(fmt.Sprintf("annexe %d", i))
-				if s := sha256.Sum256(other); hex.EncodeToString(s[:])[:2] == hash[:2] && hex.EncodeToString(s[:])[2:4] != hash[2:4] {
-					break
-				}
-			}
-			synced = nil
-			info, err := l.Put(ctx, tc.reader(other), -1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := []string{ab, filepath.Join(ab, info.SHA256[2:4])}; !slices.Equal(synced, want) {
-				t.Errorf("second blob: synced %v; want %v", synced, want)
+			if want := []string{ab}; !slices.Equal(synced, want) {
+				t.Errorf("synced %v; want the blob's folder only", synced)
 			}
 			// The same content again: nothing written, nothing synced.
 			synced = nil
 			if _, err := l.Put(ctx, tc.reader(body), -1); err != nil || len(synced) != 0 {
 				t.Errorf("same content again: got %v, synced %v; want nothing", err, synced)
 			}
+			// A blob whose folder was removed since the store was opened:
+			// the folder is made again and recorded, then the blob's.
+			other := []byte("Annexe budgétaire, " + tc.name)
+			s := sha256.Sum256(other)
+			folder := filepath.Join(l.dir, hex.EncodeToString(s[:])[:2])
+			if folder == ab {
+				t.Fatal("the two contents share a folder; choose another")
+			}
+			if err := os.Remove(folder); err != nil {
+				t.Fatal(err)
+			}
+			synced = nil
+			info, err := l.Put(ctx, tc.reader(other), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{l.dir, folder}; !slices.Equal(synced, want) {
+				t.Errorf("blob in a removed folder: synced %v; want %v", synced, want)
+			}
+			if got := readAll(t, l, info.SHA256); !bytes.Equal(got, other) {
+				t.Errorf("read back %q; want %q", got, other)
+			}
+			if got := files(t, l); len(got) != 2 {
+				t.Errorf("store holds %v; want the two blobs", got)
+			}
 		})
+	}
+}
+
+// readAll returns a stored blob's content.
+func readAll(t *testing.T, l *Local, hash string) []byte {
+	t.Helper()
+	f, _, err := l.Open(context.Background(), hash)
+	if err != nil {
+		t.Fatalf("opening blob %s: %v", hash[:8], err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A store of the earlier two-level layout (ab/cd/<hash>) is moved to the
+// current one when opened: every blob found at its new place, whole, the
+// emptied folders and an interrupted upload's file gone, what is not the
+// store's left alone; a move interrupted half-way is finished by the next
+// opening.
+func TestEarlierLayoutMoved(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "blobs")
+	contents := map[string][]byte{}
+	write := func(p string, b []byte) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 40 {
+		b := []byte(fmt.Sprintf("pièce justificative n° %d", i))
+		s := sha256.Sum256(b)
+		h := hex.EncodeToString(s[:])
+		contents[h] = b
+		if i%4 == 0 {
+			write(filepath.Join(dir, h[:2], h), b) // moved already, by an interrupted opening
+		} else {
+			write(filepath.Join(dir, h[:2], h[2:4], h), b)
+		}
+	}
+	var someHash string
+	for h := range contents {
+		someHash = h
+		break
+	}
+	leftover := filepath.Join(dir, someHash[:2], someHash[2:4], ".put-123")
+	write(leftover, []byte("envoi interrompu"))
+	notOurs := filepath.Join(dir, "0a", "zz", "notes.txt")
+	write(notOurs, []byte("fichier d'un opérateur"))
+
+	l, err := NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(notOurs); err != nil {
+		t.Errorf("a file not the store's was touched: %v", err)
+	}
+	if err := os.RemoveAll(filepath.Dir(notOurs)); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, l); len(got) != len(contents) {
+		t.Errorf("%d blobs after the move; want %d", len(got), len(contents))
+	}
+	for h, b := range contents {
+		if r := readAll(t, l, h); !bytes.Equal(r, b) {
+			t.Errorf("blob %s read %q; want %q", h[:8], r, b)
+		}
+		if _, err := os.Stat(filepath.Join(dir, h[:2], h[2:4])); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("folder %s/%s still there: %v", h[:2], h[2:4], err)
+		}
+	}
+	if _, err := os.Stat(leftover); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("interrupted upload's file still there: %v", err)
+	}
+	// Opened again: the mark is there, nothing is looked at; new blobs
+	// go to the new layout.
+	l, err = NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := l.Put(ctx, bytes.NewReader([]byte("rapport final")), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, info.SHA256[:2], info.SHA256)); err != nil {
+		t.Errorf("new blob not in the one-level layout: %v", err)
 	}
 }
