@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/s2"
 
 	"github.com/coopdec/coopdec/internal/sqldb"
 )
@@ -34,12 +35,19 @@ import (
 //
 // Signed-in users, API tokens and anything but a 200 answer to a GET are
 // never kept nor served from it: their pages hold what is theirs.
+//
+// A page is kept gzipped for the clients that take gzip (browsers), and
+// compressed with S2 for those that do not (scripts reading the API, load
+// generators): S2 expands several times faster than gzip (about 12 µs for
+// a 25 KB search page, against 80 µs), and each hit of such a client would
+// otherwise expand the gzipped page. Each form is made when a client first
+// asks for it, so a page read only by browsers is held gzipped only.
 type publicCache struct {
 	mu      sync.Mutex
 	version int64 // of the entries held (public data)
 	project int64 // of the entries held (funded projects)
 	entries map[string]*publicEntry
-	bytes   int // keys and compressed bodies held
+	bytes   int // keys and compressed forms held
 	max     int
 
 	hits atomic.Int64
@@ -62,7 +70,37 @@ const publicKeyMax = 2 << 10
 type publicEntry struct {
 	from, until time.Time // served while from <= now < until
 	header      http.Header
-	gz          []byte
+	// The page's forms, each set once, under the cache's lock (attach);
+	// read without it.
+	gz, s2 atomic.Pointer[[]byte]
+}
+
+// size is what the entry's forms take in memory.
+func (e *publicEntry) size() int {
+	n := 0
+	for _, p := range []*[]byte{e.gz.Load(), e.s2.Load()} {
+		if p != nil {
+			n += cap(*p)
+		}
+	}
+	return n
+}
+
+// newPublicEntry returns an entry holding body in the form a client that
+// takes gzip, or not, reads.
+func newPublicEntry(from, until time.Time, header http.Header, body []byte, gzipped bool) (*publicEntry, error) {
+	e := &publicEntry{from: from, until: until, header: header}
+	if !gzipped {
+		p := s2Bytes(body)
+		e.s2.Store(&p)
+		return e, nil
+	}
+	p, err := gzipBytes(body)
+	if err != nil {
+		return nil, err
+	}
+	e.gz.Store(&p)
+	return e, nil
 }
 
 func newPublicCache(max int) *publicCache {
@@ -93,20 +131,40 @@ func (c *publicCache) put(key string, st *sqldb.PublicState, e *publicEntry) {
 		c.bytes, c.version, c.project = 0, st.Version, st.Projects
 	}
 	if old := c.entries[key]; old != nil {
-		c.bytes -= len(key) + len(old.gz)
+		c.bytes -= len(key) + old.size()
 	}
 	c.entries[key] = e
-	c.bytes += len(key) + len(e.gz)
-	// Over the bound, entries go in the map's (random) order: a bound
-	// exceeded by a list of pages read round and round would, with the
-	// least recently used going first, keep none of them.
+	c.bytes += len(key) + e.size()
+	c.evict(key)
+}
+
+// attach sets an entry's other form (form is e.gz or e.s2), made from the
+// first, if no one did meanwhile, and counts it while the entry is held.
+func (c *publicCache) attach(key string, e *publicEntry, form *atomic.Pointer[[]byte], p []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if form.Load() != nil {
+		return
+	}
+	form.Store(&p)
+	if c.entries[key] == e {
+		c.bytes += cap(p)
+		c.evict(key)
+	}
+}
+
+// evict drops entries other than keep while the bound is exceeded, in the
+// map's (random) order: a bound exceeded by a list of pages read round and
+// round would, with the least recently used going first, keep none of
+// them. The caller holds c.mu.
+func (c *publicCache) evict(keep string) {
 	for k, old := range c.entries {
 		if c.bytes <= c.max {
 			break
 		}
-		if k != key {
+		if k != keep {
 			delete(c.entries, k)
-			c.bytes -= len(k) + len(old.gz)
+			c.bytes -= len(k) + old.size()
 		}
 	}
 }
@@ -137,7 +195,7 @@ func (s *Server) cachedPublic(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if e := s.public.get(key, st, now); e != nil {
 			s.public.hits.Add(1)
-			s.writePublic(w, r, e)
+			s.writePublic(w, r, key, e)
 			return
 		}
 		before := w.Header().Clone()
@@ -156,38 +214,86 @@ func (s *Server) cachedPublic(h http.HandlerFunc) http.HandlerFunc {
 				header[k] = slices.Clone(v)
 			}
 		}
-		gz, err := gzipBytes(rec.buf.Bytes())
+		e, err := newPublicEntry(now, publicUntil(st, now), header, rec.buf.Bytes(), acceptsGzip(r.Header.Get("Accept-Encoding")))
 		if err != nil {
 			return
 		}
-		s.public.put(key, st, &publicEntry{from: now, until: publicUntil(st, now), header: header, gz: gz})
+		s.public.put(key, st, e)
 	}
 }
 
 // writePublic answers with a kept page: gzipped to the clients that take
-// it, as rendered to the others.
-func (s *Server) writePublic(w http.ResponseWriter, r *http.Request, e *publicEntry) {
+// it, as rendered to the others. The form the client reads is made from
+// the other the first time it is asked for.
+func (s *Server) writePublic(w http.ResponseWriter, r *http.Request, key string, e *publicEntry) {
 	h := w.Header()
 	for k, v := range e.header {
 		h[k] = slices.Clone(v)
 	}
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(len(e.gz)))
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(e.gz)
-		return
+	fail := func(err error) {
+		s.log.Error("public cache", "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
-	if err := gunzipInto(buf, e.gz); err != nil {
-		s.log.Error("public cache", "err", err)
-		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		gz := e.gz.Load()
+		if gz == nil {
+			if err := expandS2(buf, *e.s2.Load()); err != nil {
+				fail(err)
+				return
+			}
+			p, err := gzipBytes(buf.Bytes())
+			if err != nil {
+				fail(err)
+				return
+			}
+			s.public.attach(key, e, &e.gz, p)
+			gz = &p
+		}
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(*gz)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(*gz)
 		return
+	}
+	if p := e.s2.Load(); p != nil {
+		if err := expandS2(buf, *p); err != nil {
+			fail(err)
+			return
+		}
+	} else {
+		if err := gunzipInto(buf, *e.gz.Load()); err != nil {
+			fail(err)
+			return
+		}
+		s.public.attach(key, e, &e.s2, s2Bytes(buf.Bytes()))
 	}
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// s2Bytes compresses p with S2, into a slice of its own length: the
+// encoder's is as long as p, and the cache holds what it is given (and
+// counts its capacity).
+func s2Bytes(p []byte) []byte {
+	return bytes.Clone(s2.EncodeBetter(nil, p))
+}
+
+// expandS2 writes the page compressed as p into buf.
+func expandS2(buf *bytes.Buffer, p []byte) error {
+	n, err := s2.DecodedLen(p)
+	if err != nil {
+		return err
+	}
+	buf.Grow(n)
+	out, err := s2.Decode(buf.AvailableBuffer()[:n], p)
+	if err != nil {
+		return err
+	}
+	buf.Write(out)
+	return nil
 }
 
 // publicUntil returns when a public page rendered at now stops being
@@ -243,6 +349,9 @@ func gzipBytes(p []byte) ([]byte, error) {
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
+	}
+	if cap(out.Bytes())-out.Len() > out.Len()/8 {
+		return bytes.Clone(out.Bytes()), nil // held by the cache: no more than its length
 	}
 	return out.Bytes(), nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -203,30 +205,147 @@ func TestPublicCache(t *testing.T) {
 	}
 }
 
-// TestPublicCacheBound keeps the compressed pages under the bound.
+// gzEntry is a kept page of n compressed bytes, gzipped.
+func gzEntry(now time.Time, n int) *publicEntry {
+	e := &publicEntry{from: now, until: now.Add(time.Hour)}
+	p := bytes.Repeat([]byte{1}, n)
+	e.gz.Store(&p)
+	return e
+}
+
+// heldBytes is what the entries take, counted afresh.
+func heldBytes(c *publicCache) int {
+	held := 0 // the keys count too
+	for k, e := range c.entries {
+		held += len(k) + e.size()
+	}
+	return held
+}
+
+// TestPublicCacheBound keeps the compressed pages under the bound, their
+// second forms included.
 func TestPublicCacheBound(t *testing.T) {
 	c := newPublicCache(10 << 10)
 	st := &sqldb.PublicState{Version: 1}
 	now := time.Now()
 	for i := range 100 {
-		c.put(string(rune('a'+i%26))+strings.Repeat("x", i), st, &publicEntry{from: now, until: now.Add(time.Hour), gz: bytes.Repeat([]byte{1}, 1000)})
-		held := 0 // the keys count too
-		for k, e := range c.entries {
-			held += len(k) + len(e.gz)
+		key := string(rune('a'+i%26)) + strings.Repeat("x", i)
+		e := gzEntry(now, 1000)
+		c.put(key, st, e)
+		if i%3 == 0 {
+			c.attach(key, e, &e.s2, bytes.Repeat([]byte{2}, 500))
+			c.attach(key, e, &e.s2, bytes.Repeat([]byte{3}, 700)) // set already: ignored
 		}
-		if c.bytes > c.max || c.bytes != held {
+		if held := heldBytes(c); c.bytes > c.max || c.bytes != held {
 			t.Fatalf("after %d pages: %d bytes for %d entries holding %d; bound %d", i+1, c.bytes, len(c.entries), held, c.max)
 		}
+	}
+	// A form made for an entry dropped meanwhile is not counted.
+	gone := gzEntry(now, 10)
+	c.attach("gone", gone, &gone.s2, []byte{1, 2, 3})
+	if held := heldBytes(c); c.bytes != held {
+		t.Errorf("a dropped entry's form counted: %d bytes for %d held", c.bytes, held)
 	}
 	if c.get("a", &sqldb.PublicState{Version: 2}, now) != nil {
 		t.Error("a page of an older version is served")
 	}
-	c.put("new", &sqldb.PublicState{Version: 2}, &publicEntry{from: now, until: now.Add(time.Hour), gz: []byte{1}})
+	c.put("new", &sqldb.PublicState{Version: 2}, gzEntry(now, 1))
 	if len(c.entries) != 1 || c.bytes != len("new")+1 {
 		t.Errorf("a newer version keeps %d older pages (%d bytes)", len(c.entries)-1, c.bytes)
 	}
-	c.put("old", st, &publicEntry{from: now, until: now.Add(time.Hour), gz: []byte{1}})
+	c.put("old", st, gzEntry(now, 1))
 	if c.get("old", st, now) != nil || c.get("old", &sqldb.PublicState{Version: 2}, now) != nil {
 		t.Error("a page read at an older version than the one held is kept")
+	}
+}
+
+// TestPublicCacheForms serves a kept page in both forms, whichever kind of
+// client came first: the same bytes, the second form made once and counted.
+func TestPublicCacheForms(t *testing.T) {
+	f := newPageFixture(t)
+	e := f.e
+	// held returns the entry kept for path, nil if none.
+	held := func(path string) *publicEntry {
+		t.Helper()
+		c := e.srv.public
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if got := heldBytes(c); c.bytes != got {
+			t.Errorf("cache counts %d bytes, holds %d", c.bytes, got)
+		}
+		for k, en := range c.entries {
+			if strings.HasSuffix(k, "|"+path) {
+				return en
+			}
+		}
+		return nil
+	}
+	// Served in the test's goroutine: the page is kept once the handler
+	// returns. The page rendered is sent as it is; kept, gzipped to the
+	// clients that take it.
+	get := func(path string, gzipped bool) string {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if gzipped {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		hit := held(path) != nil
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		res := rec.Result()
+		if enc := res.Header.Get("Content-Encoding"); (enc == "gzip") != (gzipped && hit) {
+			t.Fatalf("GET %s (gzip %v, kept %v): Content-Encoding %q", path, gzipped, hit, enc)
+		}
+		body := io.Reader(res.Body)
+		if gzipped && hit {
+			zr, err := gzip.NewReader(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = zr
+		}
+		b, err := io.ReadAll(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
+			t.Fatalf("GET %s (gzip %v): status %d, Content-Length %q for %d bytes", path, gzipped, res.StatusCode, res.Header.Get("Content-Length"), rec.Body.Len())
+		}
+		return string(b)
+	}
+	for _, tc := range []struct {
+		path      string
+		firstGzip bool
+	}{
+		{"/appels?q=eau", false},
+		{"/api/v1/calls?q=eau", false},
+		{"/expertise", true},
+	} {
+		if held(tc.path) != nil {
+			t.Fatalf("%s kept before it is read", tc.path)
+		}
+		first := get(tc.path, tc.firstGzip)
+		en := held(tc.path)
+		if en == nil {
+			t.Fatalf("%s not kept", tc.path)
+		}
+		if (en.gz.Load() != nil) != tc.firstGzip || (en.s2.Load() != nil) == tc.firstGzip {
+			t.Errorf("%s first read with gzip %v: holds gzip %v, S2 %v; want only the form read", tc.path, tc.firstGzip, en.gz.Load() != nil, en.s2.Load() != nil)
+		}
+		for _, gz := range []bool{!tc.firstGzip, tc.firstGzip, !tc.firstGzip} {
+			if again := get(tc.path, gz); again != first {
+				t.Errorf("%s read again with gzip %v differs from the first answer", tc.path, gz)
+			}
+		}
+		if en2 := held(tc.path); en2 != en || en.gz.Load() == nil || en.s2.Load() == nil {
+			t.Errorf("%s after both kinds of clients: same entry %v, gzip %v, S2 %v; want both forms", tc.path, en2 == en, en.gz.Load() != nil, en.s2.Load() != nil)
+		}
+		// The forms hold little more than their length (the allocator's
+		// rounding), not the encoders' worst case.
+		for name, p := range map[string]*[]byte{"gzip": en.gz.Load(), "S2": en.s2.Load()} {
+			if p != nil && cap(*p) > len(*p)+len(*p)/4 {
+				t.Errorf("%s: the %s form holds %d bytes for %d", tc.path, name, cap(*p), len(*p))
+			}
+		}
 	}
 }
