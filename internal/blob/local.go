@@ -190,14 +190,11 @@ func (l *Local) putWhole(ctx context.Context, r wholeReader, maxBytes int64) (In
 	if _, err := os.Stat(final); err == nil {
 		return info, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(final), tempPattern)
-	if errors.Is(err, fs.ErrNotExist) {
-		// The blob's folder was removed since the store was opened.
-		if err := l.makeDirs(filepath.Dir(final)); err != nil {
-			return Info{}, err
-		}
+	var tmp *os.File
+	err := l.remade(filepath.Dir(final), func() (err error) {
 		tmp, err = os.CreateTemp(filepath.Dir(final), tempPattern)
-	}
+		return err
+	})
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: unable to create temporary file: %w", err)
 	}
@@ -228,15 +225,7 @@ func (l *Local) keep(tmp *os.File, info Info) (renamed bool, err error) {
 	if _, err := os.Stat(final); err == nil {
 		return false, nil // already stored: ours is dropped
 	}
-	err = os.Rename(tmp.Name(), final)
-	if errors.Is(err, fs.ErrNotExist) && filepath.Dir(final) != filepath.Dir(tmp.Name()) {
-		// The blob's folder was removed since the store was opened.
-		if err := l.makeDirs(filepath.Dir(final)); err != nil {
-			return false, err
-		}
-		err = os.Rename(tmp.Name(), final)
-	}
-	if err != nil {
+	if err := l.remade(filepath.Dir(final), func() error { return os.Rename(tmp.Name(), final) }); err != nil {
 		// Where rename cannot replace a file, a concurrent Put may have won.
 		if _, serr := os.Stat(final); serr == nil {
 			return false, nil
@@ -296,32 +285,26 @@ func (l *Local) Exists(ctx context.Context, sha256hex string) (bool, error) {
 	return true, nil
 }
 
-// makeDirs creates dir, a blob's folder under l.dir, and any folder above
-// it, if missing, and syncs the folder that holds each one it found
-// missing: the blob's file and folder are synced, but a new folder's own
-// name lives in its parent, which a power cut would otherwise lose with
-// every blob below it. NewLocal creates the blobs' folders; this makes
-// again one removed since.
-func (l *Local) makeDirs(dir string) error {
-	if dir == l.dir {
-		return nil
-	}
-	if _, err := os.Stat(dir); err == nil {
-		return nil
-	}
-	parent := filepath.Dir(dir)
-	if err := l.makeDirs(parent); err != nil {
+// remade runs op, which creates an entry in dir, a blob's folder. Should
+// dir have been removed since the store was opened (NewLocal made it), op
+// fails as not found: dir is made again and recorded durably in the
+// store's folder (the blob's file and folder are synced, but a folder's
+// own name lives in its parent, which a power cut would otherwise lose
+// with every blob below it), and op runs once more.
+func (l *Local) remade(dir string, op func() error) error {
+	err := op()
+	if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	// Another Put may create it at the same time; the parent is synced
-	// all the same, which makes the other's creation durable too.
+	// Another Put may make it at the same time; the store's folder is
+	// synced all the same, which makes the other's creation durable too.
 	if err := os.Mkdir(dir, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("blob: unable to create folder: %w", err)
 	}
-	if err := syncDir(parent); err != nil {
+	if err := syncDir(l.dir); err != nil {
 		return fmt.Errorf("blob: unable to sync folder: %w", err)
 	}
-	return nil
+	return op()
 }
 
 // syncDir makes a rename durable. Windows cannot sync a folder, and does not
