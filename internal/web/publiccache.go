@@ -234,11 +234,11 @@ func (s *Server) writePublic(w http.ResponseWriter, r *http.Request, key string,
 		s.log.Error("public cache", "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 	}
-	buf := renderBuffers.Get().(*bytes.Buffer)
-	defer putRenderBuffer(buf)
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		gz := e.gz.Load()
 		if gz == nil {
+			buf := renderBuffers.Get().(*bytes.Buffer)
+			defer putRenderBuffer(buf)
 			if err := expandS2(buf, *e.s2.Load()); err != nil {
 				fail(err)
 				return
@@ -257,6 +257,8 @@ func (s *Server) writePublic(w http.ResponseWriter, r *http.Request, key string,
 		_, _ = w.Write(*gz)
 		return
 	}
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
 	if p := e.s2.Load(); p != nil {
 		if err := expandS2(buf, *p); err != nil {
 			fail(err)
