@@ -6,9 +6,18 @@ import (
 	"time"
 )
 
-// checkpointEvery is how often the checkpointer copies SQLite's
-// write-ahead log into the database file.
-const checkpointEvery = 500 * time.Millisecond
+const (
+	// checkpointEvery is how often the checkpointer copies SQLite's
+	// write-ahead log into the database file.
+	checkpointEvery = 500 * time.Millisecond
+	// restartFrames is the log's length, in pages, past which the
+	// checkpointer has the next write start it again from its beginning.
+	restartFrames = 4096
+	// restartWait bounds how long a restart waits for the writer's
+	// transaction and then for the readers; past it the round is only a
+	// passive checkpoint.
+	restartWait = 100 * time.Millisecond
+)
 
 // checkpointer copies the write-ahead log into the database file in the
 // background, on a connection of its own. By default SQLite has the commit
@@ -17,9 +26,27 @@ const checkpointEvery = 500 * time.Millisecond
 // write waits. A passive checkpoint runs beside the writer and the
 // readers, never in their way; the writer restarts the log from its
 // beginning once it is all copied.
+//
+// Under a continuous load that moment never comes: every round finds
+// new commits in the log and readers still on it, so the log only grows
+// (to 200 MB in ten seconds of draft saves), and with it the disk it
+// takes, the index the readers search, and what SQLite reads again to
+// recover after a crash. So once a passive checkpoint leaves the log
+// longer than restartFrames, the checkpointer asks for a restart: it takes
+// the writer's lock while it copies the few pages left and waits, at most
+// restartWait, for the readers to leave the log (measured under the
+// surge: microseconds); the next commit writes from the log's beginning
+// again.
 type checkpointer struct {
 	conn   *sql.DB
 	rounds *rounds
+	// restartFrames and restartWait are the constants', changed by tests.
+	restartFrames int
+	restartWait   time.Duration
+	// restarted is the log's length when a restart last succeeded: until
+	// a commit restarts the log, the rounds find it at that length, and
+	// there is nothing to do.
+	restarted int
 }
 
 func startCheckpointer(path string) (*checkpointer, error) {
@@ -29,7 +56,7 @@ func startCheckpointer(path string) (*checkpointer, error) {
 	}
 	conn.SetMaxOpenConns(1)
 	conn.SetMaxIdleConns(1)
-	c := &checkpointer{conn: conn}
+	c := &checkpointer{conn: conn, restartFrames: restartFrames, restartWait: restartWait}
 	c.rounds = startRounds(checkpointEvery, func() {
 		// A failed round is tried again at the next: the log only grows
 		// meanwhile.
@@ -38,10 +65,34 @@ func startCheckpointer(path string) (*checkpointer, error) {
 	return c, nil
 }
 
-// checkpoint copies what the log holds and no reader still needs.
+// checkpoint copies what the log holds and no reader still needs, and
+// has the log restarted when it is long.
 func (c *checkpointer) checkpoint(ctx context.Context) error {
+	conn, err := c.conn.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
 	var busy, frames, copied int
-	return c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
+		return err
+	}
+	if frames < c.restartFrames || frames == c.restarted {
+		return nil
+	}
+	// The connection's usual wait (ten seconds) would hold the writer's
+	// lock that long while waiting for readers; the connection does
+	// nothing else, and a passive checkpoint never waits.
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+itoa(int(c.restartWait/time.Millisecond))); err != nil {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied); err != nil {
+		return err
+	}
+	if busy == 0 {
+		c.restarted = frames
+	}
+	return nil
 }
 
 // close stops the rounds and closes the connection.

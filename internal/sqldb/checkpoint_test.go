@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"testing"
+	"time"
 )
 
 // On SQLite, the writer's commits are synced when the committer makes
@@ -73,5 +74,79 @@ func TestWriterSyncsAndCheckpoints(t *testing.T) {
 	}
 	if n := len(outboxSubjects(t, db, "checkpoint@example.test")); n != 3 {
 		t.Errorf("%d messages read back; want 3", n)
+	}
+}
+
+// A log the passive checkpoints cannot empty, because readers stay on it,
+// is restarted once it is long: the checkpointer waits for the readers
+// (within its bound), copies the rest, and the next commit writes from
+// the log's beginning instead of appending to it.
+func TestCheckpointerRestartsLongLog(t *testing.T) {
+	db := openTestDB(t)
+	if db.Dialect != SQLite {
+		t.Skip("SQLite's log")
+	}
+	ctx := t.Context()
+	c := db.checkpoints
+	c.rounds.halt() // the test checkpoints itself
+	c.restartFrames, c.restartWait = 1, 10*time.Second
+	write := func(i int) {
+		t.Helper()
+		if err := db.tx(ctx, func(tx *sql.Tx) error {
+			return insertOutbox(ctx, tx, "restart@example.test", fmt.Sprint(i))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logFrames := func() (frames, copied int) {
+		t.Helper()
+		var busy int
+		if err := db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(NOOP)`).Scan(&busy, &frames, &copied); err != nil {
+			t.Fatal(err)
+		}
+		return frames, copied
+	}
+	write(0)
+	if err := c.checkpoint(ctx); err != nil { // no reader: the log is emptied
+		t.Fatal(err)
+	}
+
+	// A reader from before the writes stays on the log while they are
+	// made, and leaves while the checkpointer waits for it.
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.QueryContext(ctx, `SELECT id FROM outbox`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rows.Next() {
+		t.Fatal("the reader reads nothing")
+	}
+	for i := 1; i <= 5; i++ {
+		write(i)
+	}
+	long, _ := logFrames()
+	left := make(chan struct{})
+	go func() {
+		defer close(left)
+		time.Sleep(100 * time.Millisecond)
+		rows.Close()
+	}()
+	if err := c.checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-left
+	if frames, copied := logFrames(); frames != copied {
+		t.Errorf("after the restart: %d of the log's %d frames copied; want all", copied, frames)
+	}
+	write(6)
+	if frames, _ := logFrames(); frames >= long {
+		t.Errorf("the commit after the restart left the log at %d frames, %d before it: it appended instead of starting again", frames, long)
+	}
+	if n := len(outboxSubjects(t, db, "restart@example.test")); n != 7 {
+		t.Errorf("%d messages read back; want 7", n)
 	}
 }
