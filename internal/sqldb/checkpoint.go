@@ -39,10 +39,10 @@ const (
 // log's beginning again. Each wait is bounded by restartWait, past which
 // the round is only passive. While the checkpointer holds the writer's
 // lock, every write waits: with 100 ms, restarts during the deadline
-// surge took up to 127 ms, part of it holding that lock; hence 10 ms. A
-// busy writer leaves its lock free only between commits, so the restart
-// mostly succeeds in the load's lulls; under a load without any, the log
-// still grows past restartFrames, more slowly.
+// surge took up to 127 ms, for some of which they may have held it;
+// hence 10 ms. A busy writer leaves its lock free only between commits,
+// so the restart mostly succeeds in the load's lulls; under a load
+// without any, the log still grows past restartFrames, more slowly.
 type checkpointer struct {
 	conn   *sql.DB
 	rounds *rounds
