@@ -183,14 +183,7 @@ func (s *Sampler) loop(every time.Duration) {
 		s.done <- u
 		return
 	}
-	type point struct {
-		pid int
-		cpu float64 // seconds
-		at  time.Time
-	}
-	var first, last point
-	var busy float64 // CPU seconds over the sampled intervals, across restarts
-	var wall time.Duration
+	cpu := cpuTracker{window: peakWindow}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	read := func() {
@@ -198,23 +191,12 @@ func (s *Sampler) loop(every time.Duration) {
 		if pid == 0 {
 			return
 		}
-		rss, cpu, err := procStat(pid)
+		rss, t, err := procStat(pid)
 		if err != nil {
 			return
 		}
 		u.PeakRSSBytes = max(u.PeakRSSBytes, rss)
-		p := point{pid, cpu, time.Now()}
-		if first.at.IsZero() {
-			first = p
-		} else if last.pid == p.pid {
-			d := p.at.Sub(last.at)
-			if d > 0 {
-				u.PeakCPU = max(u.PeakCPU, (p.cpu-last.cpu)/d.Seconds())
-				busy += p.cpu - last.cpu
-				wall += d
-			}
-		}
-		last = p
+		cpu.add(cpuPoint{pid: pid, cpu: t, at: time.Now()})
 	}
 	read()
 	for {
@@ -223,13 +205,64 @@ func (s *Sampler) loop(every time.Duration) {
 			read()
 		case <-s.stop:
 			read()
-			if wall > 0 {
-				u.MeanCPU = busy / wall.Seconds()
-			}
+			u.MeanCPU, u.PeakCPU = cpu.usage()
 			s.done <- u
 			return
 		}
 	}
+}
+
+// peakWindow is the shortest span a peak of CPU use is measured over. The
+// kernel counts a process's CPU time in ticks of 10 ms: over a shorter
+// span (the last read at Stop, a few milliseconds after a tick; a read
+// served late and the next one on time) one tick more or less makes the
+// rate several cores wrong (a peak of 19.4 cores was reported on two).
+const peakWindow = time.Second
+
+// cpuPoint is a process's CPU time (seconds) read at a moment.
+type cpuPoint struct {
+	pid int
+	cpu float64
+	at  time.Time
+}
+
+// cpuTracker turns a process's CPU time, read at intervals, into its mean
+// use over the reads and its highest use over any window of at least
+// window, across restarts (a new PID starts the count again).
+type cpuTracker struct {
+	window      time.Duration
+	start, last cpuPoint
+	busy        float64       // CPU seconds over the intervals read
+	wall        time.Duration // the intervals' length
+	peak        float64
+}
+
+func (t *cpuTracker) add(p cpuPoint) {
+	if t.last.at.IsZero() || t.last.pid != p.pid {
+		t.start, t.last = p, p
+		return
+	}
+	if d := p.at.Sub(t.last.at); d > 0 {
+		t.busy += p.cpu - t.last.cpu
+		t.wall += d
+	}
+	t.last = p
+	if d := p.at.Sub(t.start.at); d >= t.window {
+		t.peak = max(t.peak, (p.cpu-t.start.cpu)/d.Seconds())
+		t.start = p
+	}
+}
+
+// usage returns the mean and the peak, in cores. A run shorter than the
+// window has no peak of its own: its mean stands for it.
+func (t *cpuTracker) usage() (mean, peak float64) {
+	if t.wall > 0 {
+		mean = t.busy / t.wall.Seconds()
+	}
+	if t.peak == 0 {
+		return mean, mean
+	}
+	return mean, t.peak
 }
 
 // Stop ends the sampling and returns what was seen.
