@@ -227,8 +227,9 @@ type cpuPoint struct {
 }
 
 // cpuTracker turns a process's CPU time, read at intervals, into its mean
-// use over the reads and its highest use over any window of at least
-// window, across restarts (a new PID starts the count again).
+// use over the reads and its highest use over one of the consecutive
+// windows of at least window the reads are cut into, across restarts (a
+// new PID starts a window again).
 type cpuTracker struct {
 	window      time.Duration
 	start, last cpuPoint
