@@ -10,11 +10,15 @@ import (
 )
 
 // waitOn blocks on a lock the test holds, then on a channel, then works a
-// little: its goroutine's time must show both waits.
-func waitOn(mu *sync.Mutex, ch chan struct{}, done chan struct{}) {
+// little: its goroutine's time must show both waits. It tells the test
+// when it is about to wait, so that each wait lasts the test's sleep
+// however late the goroutine runs.
+func waitOn(mu *sync.Mutex, waiting chan<- struct{}, ch <-chan struct{}, done chan<- struct{}) {
+	waiting <- struct{}{}
 	mu.Lock()
 	//lint:ignore SA2001 the wait for the lock is what is measured
 	mu.Unlock()
+	waiting <- struct{}{}
 	<-ch
 	t := time.Now()
 	for time.Since(t) < 2*time.Millisecond {
@@ -32,10 +36,12 @@ func TestAnalyze(t *testing.T) {
 	}
 	var mu sync.Mutex
 	mu.Lock()
-	ch, done := make(chan struct{}), make(chan struct{})
-	go waitOn(&mu, ch, done)
+	waiting, ch, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go waitOn(&mu, waiting, ch, done)
+	<-waiting
 	time.Sleep(30 * time.Millisecond)
 	releaseLock(&mu)
+	<-waiting
 	time.Sleep(30 * time.Millisecond)
 	close(ch)
 	<-done
