@@ -276,24 +276,20 @@ func (s *Server) writePublic(w http.ResponseWriter, r *http.Request, key string,
 	_, _ = w.Write(buf.Bytes())
 }
 
-// s2Scratch holds the encoder's output, as long as the page at worst,
-// between pages.
-var s2Scratch = sync.Pool{New: func() any { return new([]byte) }}
-
 // s2Bytes compresses p with S2, into a slice of its own length: the
 // encoder's is as long as p, and the cache holds what it is given (and
 // counts its capacity). S2's default mode, not its better one: a page is
 // compressed when first rendered, which a search's cold start does for
 // every page; five of the large dataset's search pages (19–34 KB) took 27
 // µs each instead of 64, for 9 % more bytes, and expand as fast
-// (BenchmarkS2Bytes: a synthetic page, 20 µs instead of 40).
+// (BenchmarkS2Bytes: a synthetic page, 20 µs instead of 40). The
+// encoder writes into a render buffer, as long as the page at worst.
 func s2Bytes(p []byte) []byte {
-	scratch := s2Scratch.Get().(*[]byte)
-	defer s2Scratch.Put(scratch)
-	if n := s2.MaxEncodedLen(len(p)); cap(*scratch) < n {
-		*scratch = make([]byte, n)
-	}
-	return bytes.Clone(s2.Encode(*scratch, p))
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	n := s2.MaxEncodedLen(len(p))
+	buf.Grow(n)
+	return bytes.Clone(s2.Encode(buf.AvailableBuffer()[:n], p))
 }
 
 // expandS2 writes the page compressed as p into buf.
