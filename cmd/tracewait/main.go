@@ -65,7 +65,6 @@ type report struct {
 
 type goroutine struct {
 	matched bool
-	state   trace.GoState
 	since   trace.Time
 	waiting string // the wait's description, while waiting
 	before  string // the wait before the current ready time
@@ -138,7 +137,7 @@ func analyze(r io.Reader, match string) (*report, error) {
 				}
 			}
 		}
-		g.state, g.since = to, ev.Time()
+		g.since = ev.Time()
 		if to == trace.GoWaiting {
 			g.waiting = "Waiting: " + st.Reason + " @ " + frames(st.Stack, 1)
 			if g.matched && lockWait(g.waiting) {
@@ -175,7 +174,7 @@ func frames(s trace.Stack, n int, skip ...string) string {
 	if s == trace.NoStack {
 		return "(no stack)"
 	}
-	skip = append(skip, "runtime.", "sync.", "internal/")
+	skip = append(skip[:len(skip):len(skip)], "runtime.", "sync.", "internal/") // never the caller's array
 	var out []string
 	for f := range s.Frames() {
 		if slices.ContainsFunc(skip, func(p string) bool { return strings.HasPrefix(f.Func, p) }) {
