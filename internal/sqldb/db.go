@@ -72,6 +72,9 @@ type DB struct {
 	// vocab keeps whether the full-text indexes hold words extending the
 	// last word searched (ftsMatch).
 	vocab *versionedCache[string, bool]
+	// links keeps the roles and memberships of the users last
+	// authenticated, by user ID, by version of the users' links.
+	links *versionedCache[int64, userLinks]
 	// touched keeps the marks of sessions and API tokens used until they
 	// are written.
 	touched *touches
@@ -89,7 +92,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
 		labelHits:  newVersionedCache[string, map[int64]float64](256),
 		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: &touches{},
-		vocab: newVersionedCache[string, bool](4096)}
+		vocab: newVersionedCache[string, bool](4096), links: newVersionedCache[int64, userLinks](userLinksKept)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

@@ -119,10 +119,11 @@ func (db *DB) publicVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// versionedCache keeps values read at one version of the public data, at
-// most max of them: a newer version starts it afresh, a value read at an
-// older version than the one held is dropped. Values are shared: callers
-// copy them before handing them out.
+// versionedCache keeps values read at one version of the data they come
+// from (the public data's, the users' links'), at most max of them: a
+// newer version starts it afresh, a value read at an older version than
+// the one held is dropped. Values are shared: callers copy them before
+// handing them out.
 type versionedCache[K comparable, V any] struct {
 	mu      sync.Mutex
 	max     int

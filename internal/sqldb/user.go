@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,44 +86,43 @@ func scanUserAfter(sc interface{ Scan(...any) error }, before ...any) (*coopdec.
 
 // credentialUser reads the user a credential belongs to, a session or an
 // API token of table found by the hash of its secret, with the user's
-// roles and memberships, in one query: every request that carries one
-// comes here. cols are the credential's own columns (of alias c), scanned
-// into dest. sql.ErrNoRows: no such credential.
+// roles and memberships: every request that carries one comes here. The
+// credential and the user are read at each request, in one query with the
+// version of the users' links (user_links_version); the links are kept in
+// db.links and read again only when that version has changed. cols are
+// the credential's own columns (of alias c), scanned into dest.
+// sql.ErrNoRows: no such credential.
+//
+// The version is read with the credential, before the links: links read
+// after it may be newer than it says, never older, and a newer version
+// makes them unused.
 func (db *DB) credentialUser(ctx context.Context, table, cols, hash string, dest ...any) (*coopdec.User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+`, `+joinedUserColumns+`, `+roleLinkColumns+`
-		FROM `+table+` c JOIN users u ON u.id = c.user_id LEFT JOIN user_roles r ON r.user_id = u.id WHERE c.token_hash = $1
-		UNION ALL SELECT `+cols+`, `+joinedUserColumns+`, `+membershipLinkColumns+`
-		FROM `+table+` c JOIN users u ON u.id = c.user_id JOIN memberships m ON m.user_id = u.id
-		JOIN organisations o ON o.id = m.organisation_id WHERE c.token_hash = $1
-		ORDER BY link, org_name, role`, hash)
+	var version int64
+	u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+cols+`, (SELECT version FROM user_links_version), `+
+		joinedUserColumns+` FROM `+table+` c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1`, hash),
+		append(dest, &version)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var u *coopdec.User
-	for rows.Next() {
-		var link int
-		var role sql.NullString
-		var m coopdec.Membership
-		row, err := scanUserAfter(linkScanner{rows, []any{&link, &role, &m.OrganisationID, &m.OrganisationName, &m.OrganisationKind}},
-			dest...)
-		if err != nil {
-			return nil, err
-		}
-		if u == nil {
-			u = row
-		}
-		if role.Valid { // a user without roles has a row without one
-			addUserLink(u, link, role.String, m)
-		}
+	if l, ok := db.links.get(version, u.ID); ok {
+		u.Roles, u.Memberships = slices.Clone(l.roles), slices.Clone(l.memberships)
+		return u, nil
 	}
-	if err := rows.Err(); err != nil {
+	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{u}); err != nil {
 		return nil, err
 	}
-	if u == nil {
-		return nil, sql.ErrNoRows
-	}
+	db.links.put(version, u.ID, userLinks{slices.Clone(u.Roles), slices.Clone(u.Memberships)})
 	return u, nil
+}
+
+// userLinksKept is how many users' links db.links keeps: the users of a
+// deadline day's surge, a few kilobytes each at most.
+const userLinksKept = 16384
+
+// userLinks are a user's roles and memberships, as kept by db.links.
+type userLinks struct {
+	roles       []coopdec.Role
+	memberships []coopdec.Membership
 }
 
 // The columns of the rows of a user's links (roles, of user_roles r, then
@@ -143,15 +143,6 @@ func addUserLink(u *coopdec.User, link int, role string, m coopdec.Membership) {
 	m.Role = coopdec.MemberRole(role)
 	u.Memberships = append(u.Memberships, m)
 }
-
-// linkScanner scans a row into the columns scanUserAfter asks for, then
-// into after.
-type linkScanner struct {
-	rows  *sql.Rows
-	after []any
-}
-
-func (l linkScanner) Scan(dest ...any) error { return l.rows.Scan(append(dest, l.after...)...) }
 
 func (db *DB) loadUser(ctx context.Context, q querier, where string, arg any) (*coopdec.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
