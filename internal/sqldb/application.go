@@ -162,6 +162,28 @@ func (db *DB) Application(ctx context.Context, id int64) (*coopdec.Application, 
 	return db.loadApplication(ctx, db.read, id, false)
 }
 
+// ApplicationHead is what the access to an application is decided on
+// before its content is needed.
+type ApplicationHead struct {
+	ID, CallID, LeadOrganisationID int64
+	Status                         coopdec.ApplicationStatus
+}
+
+// ApplicationHead reads an application's call, lead organisation and
+// status: the first columns of its row, without its content (which
+// spills onto pages of its own), its partners' invitations or its files.
+// ENOTFOUND when there is no such application; who may see it is the
+// caller's to check.
+func (db *DB) ApplicationHead(ctx context.Context, id int64) (ApplicationHead, error) {
+	h := ApplicationHead{ID: id}
+	err := db.read.QueryRowContext(ctx, `SELECT call_id, lead_organisation_id, status FROM applications WHERE id = $1`, id).
+		Scan(&h.CallID, &h.LeadOrganisationID, &h.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, errApplicationNotFound
+	}
+	return h, translate(err)
+}
+
 // ApplicationWithInvitations is Application with the partners'
 // invitations it read to tell which partners confirmed, for a page that
 // shows them (ApplicationFacts).

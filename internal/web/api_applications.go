@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
+	"github.com/coopdec/coopdec/internal/sqldb"
 )
 
 // The applications API. Who may read, change, submit or correct an
@@ -382,6 +383,38 @@ func (s *Server) apiMemberApplication(r *http.Request) (*coopdec.Application, *c
 		return nil, nil, coopdec.Errorf(coopdec.EFORBIDDEN, "error.forbidden")
 	}
 	return a, c, nil
+}
+
+// apiMemberHead lets a member of the application's lead organisation in
+// on the application's head alone (sqldb.ApplicationHead), its content
+// unread: the files and submissions of deadline day come here, and the
+// transactions that follow read the application anyway. member is false
+// for anyone else: the caller then takes apiReadableApplication's or
+// apiMemberApplication's way, which tells the others apart (EFORBIDDEN
+// for other readers, ENOTFOUND for the rest).
+func (s *Server) apiMemberHead(r *http.Request) (h sqldb.ApplicationHead, member bool, err error) {
+	id, err := apiApplicationID(r)
+	if err != nil {
+		return h, false, err
+	}
+	if h, err = s.db.ApplicationHead(r.Context(), id); err != nil {
+		return h, false, err
+	}
+	_, member = currentUser(r).Membership(h.LeadOrganisationID)
+	return h, member, nil
+}
+
+// apiRefusal explains a refusal of storage about application id with the
+// names of its organisations, reading the application when the caller
+// had not (a and c nil).
+func (s *Server) apiRefusal(r *http.Request, err error, id int64, a *coopdec.Application, c *coopdec.Call) error {
+	if a == nil {
+		var rerr error
+		if a, c, rerr = s.application(r, id); rerr != nil {
+			return apiExplain(err, nil)
+		}
+	}
+	return apiExplain(err, s.apiOrgNames(r.Context(), a, c))
 }
 
 // Listing and creating.

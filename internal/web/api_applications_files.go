@@ -151,11 +151,16 @@ const apiMultipartOverhead = 1 << 20
 // request asks for it, to a submitted application. The file is checked by
 // its content (type and size) before anything is stored.
 func (s *Server) apiAttachmentAdd(w http.ResponseWriter, r *http.Request) {
-	a, c, err := s.apiMemberApplication(r)
+	h, member, err := s.apiMemberHead(r)
+	var a *coopdec.Application
+	var c *coopdec.Call
+	if err == nil && !member {
+		a, c, err = s.apiMemberApplication(r)
+	}
 	if err == nil {
 		// Refused before the file is received and stored: a withdrawn
 		// application, or a submitted one without an open correction.
-		err = s.apiAttachable(r, a)
+		err = s.apiAttachable(r, h.ID, h.Status)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -180,23 +185,24 @@ func (s *Server) apiAttachmentAdd(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	att.ApplicationID, att.DocumentCode = a.ID, fields["document_code"]
+	att.ApplicationID, att.DocumentCode = h.ID, fields["document_code"]
 	if err := s.db.AddAttachment(r.Context(), att, actor(r)); err != nil {
-		s.error(w, r, apiExplain(err, s.apiOrgNames(r.Context(), a, c)))
+		s.error(w, r, s.apiRefusal(r, err, h.ID, a, c))
 		return
 	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d/attachments/%d", a.ID, att.ID))
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d/attachments/%d", h.ID, att.ID))
 	writeJSON(w, http.StatusCreated, apiAttachmentOf(*att))
 }
 
-// apiAttachable says whether a may take a file at all; which documents it
-// takes is storage's to check (sqldb.AddAttachment).
-func (s *Server) apiAttachable(r *http.Request, a *coopdec.Application) error {
-	switch a.Status {
+// apiAttachable says whether application id, whose status is status, may
+// take a file at all; which documents it takes is storage's to check
+// (sqldb.AddAttachment).
+func (s *Server) apiAttachable(r *http.Request, id int64, status coopdec.ApplicationStatus) error {
+	switch status {
 	case coopdec.ApplicationDraft:
 		return nil
 	case coopdec.ApplicationSubmitted:
-		list, err := s.db.ListCorrections(r.Context(), a.ID)
+		list, err := s.db.ListCorrections(r.Context(), id)
 		if err != nil {
 			return err
 		}

@@ -332,7 +332,14 @@ func apiOptionalVersion(w http.ResponseWriter, r *http.Request) (int, error) {
 // instead of submitting again.
 func (s *Server) apiApplicationSubmit(w http.ResponseWriter, r *http.Request) {
 	at := s.db.Now()
-	a, c, err := s.apiReadableApplication(r)
+	// The lead's members go straight to the submission, which checks who
+	// may submit; the others are told apart by reading the application.
+	h, member, err := s.apiMemberHead(r)
+	var a *coopdec.Application
+	var c *coopdec.Call
+	if err == nil && !member {
+		a, c, err = s.apiReadableApplication(r)
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -342,13 +349,13 @@ func (s *Server) apiApplicationSubmit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	sub, err := s.db.SubmitApplication(r.Context(), s.jobs, sqldb.SubmitRequest{ApplicationID: a.ID, Version: version,
+	sub, err := s.db.SubmitApplication(r.Context(), s.jobs, sqldb.SubmitRequest{ApplicationID: h.ID, Version: version,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), At: at, User: currentUser(r), Actor: actor(r),
 		Notify: func(sub coopdec.Submission, _ *coopdec.Application) []sqldb.Job {
 			return receiptJob(sub)
 		}})
 	if err != nil {
-		s.error(w, r, apiExplain(err, s.apiOrgNames(r.Context(), a, c)))
+		s.error(w, r, s.apiRefusal(r, err, h.ID, a, c))
 		return
 	}
 	status := http.StatusCreated
