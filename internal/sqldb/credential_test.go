@@ -3,6 +3,7 @@ package sqldb
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -90,7 +91,7 @@ func TestCredentialLinksFollowChanges(t *testing.T) {
 	// Marks of use, new sessions and tokens leave the links kept alone.
 	v := linksVersion(t, db)
 	mustSessionAndToken(t, db, zoe.ID)
-	clk.now = clk.now.Add(2 * 60e9)
+	clk.now = clk.now.Add(2 * time.Minute)
 	want("two minutes later", "evaluator", "Lyon/french_authority/member")
 	if err := db.flushTouches(ctx); err != nil {
 		t.Fatal(err)
