@@ -387,21 +387,24 @@ func (s *Server) apiMemberApplication(r *http.Request) (*coopdec.Application, *c
 
 // apiMemberHead lets a member of the application's lead organisation in
 // on the application's head alone (sqldb.ApplicationHead), its content
-// unread: the files and submissions of deadline day come here, and the
-// transactions that follow read the application anyway. member is false
-// for anyone else: the caller then takes apiReadableApplication's or
-// apiMemberApplication's way, which tells the others apart (EFORBIDDEN
-// for other readers, ENOTFOUND for the rest).
-func (s *Server) apiMemberHead(r *http.Request) (h sqldb.ApplicationHead, member bool, err error) {
+// unread (a and c nil): the files and submissions of deadline day come
+// here, and the transactions that follow read the application anyway.
+// Anyone else goes the way of others (apiReadableApplication,
+// apiMemberApplication), which reads the application and tells them apart
+// (EFORBIDDEN for other readers, ENOTFOUND for the rest).
+func (s *Server) apiMemberHead(r *http.Request, others func(*http.Request) (*coopdec.Application, *coopdec.Call, error)) (
+	h sqldb.ApplicationHead, a *coopdec.Application, c *coopdec.Call, err error) {
 	id, err := apiApplicationID(r)
 	if err != nil {
-		return h, false, err
+		return h, nil, nil, err
 	}
 	if h, err = s.db.ApplicationHead(r.Context(), id); err != nil {
-		return h, false, err
+		return h, nil, nil, err
 	}
-	_, member = currentUser(r).Membership(h.LeadOrganisationID)
-	return h, member, nil
+	if _, member := currentUser(r).Membership(h.LeadOrganisationID); !member {
+		a, c, err = others(r)
+	}
+	return h, a, c, err
 }
 
 // apiRefusal explains a refusal of storage about application id with the

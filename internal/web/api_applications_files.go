@@ -151,12 +151,7 @@ const apiMultipartOverhead = 1 << 20
 // request asks for it, to a submitted application. The file is checked by
 // its content (type and size) before anything is stored.
 func (s *Server) apiAttachmentAdd(w http.ResponseWriter, r *http.Request) {
-	h, member, err := s.apiMemberHead(r)
-	var a *coopdec.Application
-	var c *coopdec.Call
-	if err == nil && !member {
-		a, c, err = s.apiMemberApplication(r)
-	}
+	h, a, c, err := s.apiMemberHead(r, s.apiMemberApplication)
 	if err == nil {
 		// Refused before the file is received and stored: a withdrawn
 		// application, or a submitted one without an open correction.

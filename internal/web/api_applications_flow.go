@@ -334,12 +334,7 @@ func (s *Server) apiApplicationSubmit(w http.ResponseWriter, r *http.Request) {
 	at := s.db.Now()
 	// The lead's members go straight to the submission, which checks who
 	// may submit; the others are told apart by reading the application.
-	h, member, err := s.apiMemberHead(r)
-	var a *coopdec.Application
-	var c *coopdec.Call
-	if err == nil && !member {
-		a, c, err = s.apiReadableApplication(r)
-	}
+	h, a, c, err := s.apiMemberHead(r, s.apiReadableApplication)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -46,9 +46,9 @@ func TestAPIAccessFollowsLinks(t *testing.T) {
 	twice(draft, f.tMemberB, http.StatusOK)
 
 	twice("/api/v1/admin/users", f.tPlain, http.StatusForbidden)
-	f.c.call("POST", "/api/v1/admin/users/"+strconv.FormatInt(f.plain.ID, 10)+"/roles", f.tAdmin, map[string]string{"role": "admin"}, http.StatusNoContent)
+	f.c.call("POST", fmt.Sprintf("/api/v1/admin/users/%d/roles", f.plain.ID), f.tAdmin, map[string]string{"role": "admin"}, http.StatusNoContent)
 	twice("/api/v1/admin/users", f.tPlain, http.StatusOK)
-	f.c.call("DELETE", "/api/v1/admin/users/"+strconv.FormatInt(f.plain.ID, 10)+"/roles/admin", f.tAdmin, nil, http.StatusNoContent)
+	f.c.call("DELETE", fmt.Sprintf("/api/v1/admin/users/%d/roles/admin", f.plain.ID), f.tAdmin, nil, http.StatusNoContent)
 	twice("/api/v1/admin/users", f.tPlain, http.StatusForbidden)
 }
 
