@@ -36,28 +36,27 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, act
 
 // APITokenUser returns the user a valid token acts for.
 func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, error) {
-	var t coopdec.APIToken
-	var revoked, used sql.NullTime
 	hash := hashToken(token)
-	u, err := db.credentialUser(ctx, "api_tokens", "c.id, c.expires_at, c.revoked_at, c.last_used_at", hash,
-		&t.ID, &t.ExpiresAt, &revoked, &used)
+	u, c, err := db.credentialUser(ctx, "api_tokens", hash, false)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
-	if revoked.Valid {
-		t.RevokedAt = &revoked.Time
+	t := coopdec.APIToken{ID: c.id, ExpiresAt: c.at}
+	if c.revoked.Valid {
+		t.RevokedAt = &c.revoked.Time
 	}
 	now := db.now()
 	if !t.Active(now) {
 		return nil, errTokenInvalid
 	}
-	used = db.touched.tokenUsed(t.ID, used)
+	used := db.touched.tokenUsed(t.ID, c.used)
 	// Written with the other marks (touches), at most once a minute.
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
 		db.touched.token(t.ID, now)
+		db.markCredential("api_tokens", hash, now)
 	}
 	if u.DisabledAt != nil {
 		return nil, errTokenInvalid

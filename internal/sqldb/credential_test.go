@@ -30,9 +30,8 @@ func linksVersion(t *testing.T, db *DB) int64 {
 // kept for the users authenticated (db.links) are never used once changed:
 // every change to them, made through the platform or by another server
 // (here by plain SQL, which only the triggers see), is seen at the next
-// request, by session and by token, and the credentials' own state
-// (revocation, logout, expiry, a disabled account) is read at every
-// request.
+// request, by session and by token, and so is the credentials' own state
+// (revocation, logout, expiry, a disabled account).
 func TestCredentialLinksFollowChanges(t *testing.T) {
 	t.Parallel()
 	db, clk := openClockDB(t)
@@ -151,7 +150,7 @@ func TestCredentialLinksFollowChanges(t *testing.T) {
 		want(s.name, s.links...)
 	}
 
-	// The credentials themselves are read at every request.
+	// The credentials themselves, kept or not, are refused once ended.
 	if err := db.RevokeAPIToken(ctx, zoe.ID, tok.ID, by); err != nil {
 		t.Fatal(err)
 	}
@@ -186,4 +185,140 @@ func TestCredentialLinksFollowChanges(t *testing.T) {
 	want2(true)
 	clk.now = clk.now.Add(coopdec.SessionIdleTimeout + coopdec.APITokenValidity)
 	want2(false)
+}
+
+// credentialVersion reads the version of the credentials.
+func credentialVersion(t *testing.T, db *DB) int64 {
+	t.Helper()
+	return int64(count(t, db, `SELECT version FROM credential_version`))
+}
+
+// TestCredentialsKeptFollowChanges checks that the sessions and tokens
+// kept with their accounts (db.creds) are used while unchanged and never
+// once changed, through the platform or by another server (plain SQL,
+// which only the triggers see); that the marks of use neither raise
+// their version nor are taken more than once a minute; and that a
+// session kept is not refused as idle when another server has marked it
+// used since.
+func TestCredentialsKeptFollowChanges(t *testing.T) {
+	t.Parallel()
+	db, clk := openClockDB(t)
+	ctx := t.Context()
+	admin := mustCreateUser(t, db, "admin@example.org", "Admin", coopdec.RoleAdmin)
+	zoe := mustCreateUser(t, db, "zoe@example.org", "Zoé", coopdec.RoleEvaluator)
+	by := coopdec.Actor{UserID: admin.ID}
+	session, secret, tok := mustSessionAndToken(t, db, zoe.ID)
+
+	// both authenticates zoe by session and by token, twice each.
+	both := func(step string, check func(*coopdec.User) bool) {
+		t.Helper()
+		for range 2 {
+			u, _, err := db.SessionUser(ctx, session)
+			if err != nil || u.ID != zoe.ID || !check(u) {
+				t.Fatalf("%s: by session got %+v, %v", step, u, err)
+			}
+			if u, err = db.APITokenUser(ctx, secret); err != nil || u.ID != zoe.ID || !check(u) {
+				t.Fatalf("%s: by token got %+v, %v", step, u, err)
+			}
+		}
+	}
+	named := func(name, lang string) func(*coopdec.User) bool {
+		return func(u *coopdec.User) bool { return u.Name == name && u.Language == lang }
+	}
+	both("start", named("Zoé", "fr"))
+	v := credentialVersion(t, db)
+	for _, k := range []credentialKey{{"sessions", hashToken(session)}, {"api_tokens", hashToken(secret)}} {
+		if _, ok := db.creds.get(v, k); !ok {
+			t.Fatalf("the credential %s authenticated is not kept", k.table)
+		}
+	}
+
+	// A caller changing the account it was handed changes nothing kept.
+	u, err := db.APITokenUser(ctx, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Name, u.Email = "Personne", "personne@example.org"
+	both("after a caller changed its copy", named("Zoé", "fr"))
+
+	// Marks of use: written with the others, they raise no version, and
+	// the credential kept tells when it was last used, so that the next
+	// mark waits a minute.
+	clk.now = clk.now.Add(2 * time.Minute)
+	both("two minutes later", named("Zoé", "fr"))
+	if err := db.flushTouches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := credentialVersion(t, db); got != v {
+		t.Fatalf("marks of use raised the credentials' version from %d to %d", v, got)
+	}
+	clk.now = clk.now.Add(30 * time.Second)
+	both("thirty seconds after the marks were written", named("Zoé", "fr"))
+	db.touched.mu.Lock()
+	pending := len(db.touched.sessions.pending) + len(db.touched.tokens.pending)
+	db.touched.mu.Unlock()
+	if pending != 0 {
+		t.Fatalf("%d marks taken thirty seconds after the last ones; want none before a minute", pending)
+	}
+
+	// Changes to the account, through the platform or another server.
+	if err := db.SetLanguage(ctx, zoe.ID, "en", by); err != nil {
+		t.Fatal(err)
+	}
+	both("language changed", named("Zoé", "en"))
+	exec(t, db, `UPDATE users SET name = $1 WHERE id = $2`, "Zoé Martin", zoe.ID)
+	both("renamed by another server", named("Zoé Martin", "en"))
+
+	// Another server's marks save a session kept as idle: 35 minutes
+	// after this server's last mark, 10 after the other's.
+	clk.now = clk.now.Add(25 * time.Minute)
+	exec(t, db, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, clk.now, hashToken(session))
+	clk.now = clk.now.Add(10 * time.Minute)
+	if _, _, err := db.SessionUser(ctx, session); err != nil {
+		t.Fatalf("a session used on another server 10 minutes ago: got %v; want it valid", err)
+	}
+	// A session idle for good is still refused and removed.
+	clk.now = clk.now.Add(coopdec.SessionIdleTimeout + time.Minute)
+	_, _, err = db.SessionUser(ctx, session)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "session.invalid")
+	if n := count(t, db, `SELECT count(*) FROM sessions WHERE token_hash = $1`, hashToken(session)); n != 0 {
+		t.Fatalf("an idle session refused is still stored (%d)", n)
+	}
+
+	// Ended by another server: revoked, expired, removed, disabled.
+	s2, secret2, tok2 := mustSessionAndToken(t, db, zoe.ID)
+	s3, secret3, _ := mustSessionAndToken(t, db, zoe.ID)
+	for _, c := range []string{s2, s3} {
+		if _, _, err := db.SessionUser(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []string{secret, secret2, secret3} {
+		if _, err := db.APITokenUser(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(t, db, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, clk.now, tok.ID)
+	_, err = db.APITokenUser(ctx, secret)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "token.invalid")
+	exec(t, db, `UPDATE api_tokens SET expires_at = $1 WHERE id = $2`, clk.now.Add(-time.Second), tok2.ID)
+	_, err = db.APITokenUser(ctx, secret2)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "token.invalid")
+	exec(t, db, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(s2))
+	_, _, err = db.SessionUser(ctx, s2)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "session.invalid")
+	exec(t, db, `UPDATE users SET disabled_at = $1 WHERE id = $2`, clk.now, zoe.ID)
+	_, _, err = db.SessionUser(ctx, s3)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "session.invalid")
+	_, err = db.APITokenUser(ctx, secret3)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "token.invalid")
+	exec(t, db, `UPDATE users SET disabled_at = NULL WHERE id = $1`, zoe.ID)
+	if _, err := db.APITokenUser(ctx, secret3); err != nil {
+		t.Fatalf("an account enabled again: got %v; want its token valid", err)
+	}
+	exec(t, db, `DELETE FROM users WHERE id = $1`, zoe.ID)
+	_, _, err = db.SessionUser(ctx, s3)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "session.invalid")
+	_, err = db.APITokenUser(ctx, secret3)
+	wantError(t, err, coopdec.EUNAUTHORIZED, "", "token.invalid")
 }

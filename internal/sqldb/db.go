@@ -75,6 +75,9 @@ type DB struct {
 	// links keeps the roles and memberships of the users last
 	// authenticated, by user ID, by version of the users' links.
 	links *versionedCache[int64, userLinks]
+	// creds keeps the credentials last authenticated with their accounts,
+	// by version of the credentials (credentialUser).
+	creds *versionedCache[credentialKey, credential]
 	// touched keeps the marks of sessions and API tokens used until they
 	// are written.
 	touched *touches
@@ -92,7 +95,8 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		calls:      newVersionedCache[int64, *coopdec.Call](1024),
 		labelHits:  newVersionedCache[string, map[int64]float64](256),
 		callList:   newVersionedCache[int64, *coopdec.Call](1024), touched: &touches{},
-		vocab: newVersionedCache[string, bool](4096), links: newVersionedCache[int64, userLinks](userLinksKept)}
+		vocab: newVersionedCache[string, bool](4096), links: newVersionedCache[int64, userLinks](userLinksKept),
+		creds: newVersionedCache[credentialKey, credential](credentialsKept)}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
 		pool, err := sql.Open("pgx", dsn)

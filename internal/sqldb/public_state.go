@@ -142,6 +142,16 @@ func (c *versionedCache[K, V]) get(version int64, k K) (V, bool) {
 	return v, ok && c.version == version
 }
 
+// update replaces the value kept for k by f of it, at the version it was
+// read at; nothing when k is not kept.
+func (c *versionedCache[K, V]) update(k K, f func(V) V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.values[k]; ok {
+		c.values[k] = f(v)
+	}
+}
+
 func (c *versionedCache[K, V]) put(version int64, k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

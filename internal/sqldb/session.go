@@ -47,25 +47,37 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 		return nil, s, errSessionInvalid
 	}
 	hash := hashToken(token)
-	u, err := db.credentialUser(ctx, "sessions", "c.created_at, c.last_seen_at", hash, &s.CreatedAt, &s.LastSeenAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, s, errSessionInvalid
-	}
-	if err != nil {
-		return nil, s, translate(err)
-	}
-	if at, ok := db.touched.sessionSeen(hash); ok && at.After(s.LastSeenAt) {
-		s.LastSeenAt = at
-	}
 	now := db.now()
-	if !coopdec.SessionValid(s.CreatedAt, s.LastSeenAt, now) {
-		_, _ = db.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
-		return nil, s, errSessionInvalid
+	var u *coopdec.User
+	// The session kept may be refused for a mark of use older than
+	// another server's: it is read again before being refused.
+	for _, fresh := range []bool{false, true} {
+		var c credential
+		var err error
+		u, c, err = db.credentialUser(ctx, "sessions", hash, fresh)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, s, errSessionInvalid
+		}
+		if err != nil {
+			return nil, s, translate(err)
+		}
+		s.CreatedAt, s.LastSeenAt = c.at, c.used.Time
+		if at, ok := db.touched.sessionSeen(hash); ok && at.After(s.LastSeenAt) {
+			s.LastSeenAt = at
+		}
+		if coopdec.SessionValid(s.CreatedAt, s.LastSeenAt, now) {
+			break
+		}
+		if fresh {
+			_, _ = db.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+			return nil, s, errSessionInvalid
+		}
 	}
 	// A minute of slack on a 30-minute idle timeout is harmless; the mark
 	// is written with the others (touches).
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		db.touched.session(hash, now)
+		db.markCredential("sessions", hash, now)
 		s.LastSeenAt = now
 	}
 	s.UserID = u.ID

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/coopdec/coopdec/coopdec"
 )
@@ -84,35 +85,100 @@ func scanUserAfter(sc interface{ Scan(...any) error }, before ...any) (*coopdec.
 	return u, nil
 }
 
+// credential is what a session or an API token says of itself, as
+// credentialUser reads it with the account it belongs to.
+type credential struct {
+	user coopdec.User // without its roles and memberships
+	// id is the token's; 0 for a session.
+	id int64
+	// at is the session's creation, the token's expiry.
+	at time.Time
+	// used is the last mark of use written: the session's last_seen_at,
+	// the token's last_used_at.
+	used sql.NullTime
+	// revoked is the token's revocation.
+	revoked sql.NullTime
+}
+
+// credentialKey names a credential kept in db.creds: its table and the
+// hash of its secret.
+type credentialKey struct{ table, hash string }
+
+// credentialColumns are the columns of a credential of each table (alias
+// c), in the order of the fields of credential.
+var credentialColumns = map[string]string{
+	"sessions":   `0, c.created_at, c.last_seen_at, NULL`,
+	"api_tokens": `c.id, c.expires_at, c.last_used_at, c.revoked_at`,
+}
+
+// markCredential records at as the last use of a credential kept (its
+// mark, taken by touches), so that the one kept goes on telling when it
+// was last used once the mark is written: marks are taken at most once a
+// minute against it.
+func (db *DB) markCredential(table, hash string, at time.Time) {
+	db.creds.update(credentialKey{table, hash}, func(c credential) credential {
+		if !c.used.Valid || at.After(c.used.Time) {
+			c.used = sql.NullTime{Time: at, Valid: true}
+		}
+		return c
+	})
+}
+
+// credentialsKept is how many credentials db.creds keeps, as many as the
+// users' links kept.
+const credentialsKept = userLinksKept
+
 // credentialUser reads the user a credential belongs to, a session or an
 // API token of table found by the hash of its secret, with the user's
-// roles and memberships: every request that carries one comes here. The
-// credential and the user are read at each request, in one query with the
-// version of the users' links (user_links_version); the links are kept in
-// db.links and read again only when that version has changed. cols are
-// the credential's own columns (of alias c), scanned into dest.
-// sql.ErrNoRows: no such credential.
+// roles and memberships: every request that carries one comes here.
 //
-// The version is read with the credential, before the links: links read
-// after it may be newer than it says, never older, and a newer version
-// makes them unused.
-func (db *DB) credentialUser(ctx context.Context, table, cols, hash string, dest ...any) (*coopdec.User, error) {
-	var version int64
-	u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+cols+`, (SELECT version FROM user_links_version), `+
-		joinedUserColumns+` FROM `+table+` c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1`, hash),
-		append(dest, &version)...)
-	if err != nil {
-		return nil, err
+// Both are kept between requests, each by the version of what it comes
+// from, raised by triggers in the transactions that change it: the
+// credential with its account in db.creds (credential_version: a session
+// ended, a token revoked, an account changed), the roles and memberships
+// in db.links (user_links_version). Each request reads the two versions,
+// one row each, and reads again only what is not kept at them. The marks
+// of use do not raise the credentials' version, so that the one kept
+// holds the mark read with it: fresh reads the credential whatever is
+// kept, for a caller about to refuse it for having been idle too long,
+// which another server's marks may contradict. sql.ErrNoRows: no such
+// credential.
+//
+// The versions are read before what they cover: what is read after them
+// may be newer than they say, never older, and a newer version makes it
+// unused.
+func (db *DB) credentialUser(ctx context.Context, table, hash string, fresh bool) (*coopdec.User, credential, error) {
+	var credVersion, linksVersion int64
+	if err := db.read.QueryRowContext(ctx, `SELECT (SELECT version FROM credential_version),
+		(SELECT version FROM user_links_version)`).Scan(&credVersion, &linksVersion); err != nil {
+		return nil, credential{}, err
 	}
-	if l, ok := db.links.get(version, u.ID); ok {
+	key := credentialKey{table, hash}
+	c, ok := db.creds.get(credVersion, key)
+	if !ok || fresh {
+		u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+credentialColumns[table]+`, `+
+			joinedUserColumns+` FROM `+table+` c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1`, hash),
+			&c.id, &c.at, &c.used, &c.revoked)
+		if err != nil {
+			return nil, credential{}, err
+		}
+		c.user = *u
+		db.creds.put(credVersion, key, c)
+	}
+	u := c.user
+	if c.user.DisabledAt != nil {
+		at := *c.user.DisabledAt
+		u.DisabledAt = &at
+	}
+	if l, ok := db.links.get(linksVersion, u.ID); ok {
 		u.Roles, u.Memberships = slices.Clone(l.roles), slices.Clone(l.memberships)
-		return u, nil
+		return &u, c, nil
 	}
-	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{u}); err != nil {
-		return nil, err
+	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{&u}); err != nil {
+		return nil, credential{}, err
 	}
-	db.links.put(version, u.ID, userLinks{slices.Clone(u.Roles), slices.Clone(u.Memberships)})
-	return u, nil
+	db.links.put(linksVersion, u.ID, userLinks{slices.Clone(u.Roles), slices.Clone(u.Memberships)})
+	return &u, c, nil
 }
 
 // userLinksKept is how many users' links db.links keeps: the users of a
