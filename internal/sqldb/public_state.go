@@ -142,6 +142,15 @@ func (c *versionedCache[K, V]) get(version int64, k K) (V, bool) {
 	return v, ok && c.version == version
 }
 
+// peek returns the value kept for k and the version it was read at,
+// whatever the version of the data now.
+func (c *versionedCache[K, V]) peek(k K) (V, int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.values[k]
+	return v, c.version, ok
+}
+
 // update replaces the value kept for k by f of it, at the version it was
 // read at; nothing when k is not kept.
 func (c *versionedCache[K, V]) update(k K, f func(V) V) {

@@ -136,29 +136,33 @@ const credentialsKept = userLinksKept
 // from, raised by triggers in the transactions that change it: the
 // credential with its account in db.creds (credential_version: a session
 // ended, a token revoked, an account changed), the roles and memberships
-// in db.links (user_links_version). Each request reads the two versions,
-// one row each, and reads again only what is not kept at them. The marks
-// of use do not raise the credentials' version, so that the one kept
-// holds the mark read with it: fresh reads the credential whatever is
-// kept, for a caller about to refuse it for having been idle too long,
-// which another server's marks may contradict. sql.ErrNoRows: no such
-// credential.
+// in db.links (user_links_version). A request whose credential is kept
+// reads the two versions, one row each, and reads again only what is not
+// kept at them; one whose credential is not kept reads it with the
+// versions, in one query. The marks of use do not raise the credentials'
+// version, so that the one kept holds the mark read with it: fresh reads
+// the credential whatever is kept, for a caller about to refuse it for
+// having been idle too long, which another server's marks may
+// contradict. sql.ErrNoRows: no such credential.
 //
-// The versions are read before what they cover: what is read after them
-// may be newer than they say, never older, and a newer version makes it
-// unused.
+// The versions are read before or with what they cover: what is read
+// after them may be newer than they say, never older, and a newer
+// version makes it unused.
 func (db *DB) credentialUser(ctx context.Context, table, hash string, fresh bool) (*coopdec.User, credential, error) {
+	const versions = `(SELECT version FROM credential_version), (SELECT version FROM user_links_version)`
 	var credVersion, linksVersion int64
-	if err := db.read.QueryRowContext(ctx, `SELECT (SELECT version FROM credential_version),
-		(SELECT version FROM user_links_version)`).Scan(&credVersion, &linksVersion); err != nil {
-		return nil, credential{}, err
-	}
 	key := credentialKey{table, hash}
-	c, ok := db.creds.get(credVersion, key)
-	if !ok || fresh {
-		u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+credentialColumns[table]+`, `+
+	c, keptAt, kept := db.creds.peek(key)
+	if kept && !fresh {
+		if err := db.read.QueryRowContext(ctx, `SELECT `+versions).Scan(&credVersion, &linksVersion); err != nil {
+			return nil, credential{}, err
+		}
+		kept = credVersion == keptAt
+	}
+	if !kept || fresh {
+		u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+versions+`, `+credentialColumns[table]+`, `+
 			joinedUserColumns+` FROM `+table+` c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1`, hash),
-			&c.id, &c.at, &c.used, &c.revoked)
+			&credVersion, &linksVersion, &c.id, &c.at, &c.used, &c.revoked)
 		if err != nil {
 			return nil, credential{}, err
 		}
