@@ -22,9 +22,15 @@ func linksOf(u *coopdec.User) []string {
 }
 
 // linksVersion reads the version of the users' links.
-func linksVersion(t *testing.T, db *DB) int64 {
+func linksVersion(t *testing.T, db *DB) int64 { return versionOf(t, db, "user_links_version") }
+
+// credentialVersion reads the version of the credentials.
+func credentialVersion(t *testing.T, db *DB) int64 { return versionOf(t, db, "credential_version") }
+
+// versionOf reads the version held by a one-row version table.
+func versionOf(t *testing.T, db *DB, table string) int64 {
 	t.Helper()
-	return int64(count(t, db, `SELECT version FROM user_links_version`))
+	return int64(count(t, db, `SELECT version FROM `+table))
 }
 
 // TestCredentialLinksFollowChanges checks that the roles and memberships
@@ -186,12 +192,6 @@ func TestCredentialLinksFollowChanges(t *testing.T) {
 	want2(true)
 	clk.now = clk.now.Add(coopdec.SessionIdleTimeout + coopdec.APITokenValidity)
 	want2(false)
-}
-
-// credentialVersion reads the version of the credentials.
-func credentialVersion(t *testing.T, db *DB) int64 {
-	t.Helper()
-	return int64(count(t, db, `SELECT version FROM credential_version`))
 }
 
 // TestCredentialsKeptFollowChanges checks that the sessions and tokens
