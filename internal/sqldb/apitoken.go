@@ -37,7 +37,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, act
 // APITokenUser returns the user a valid token acts for.
 func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, error) {
 	hash := hashToken(token)
-	u, c, err := db.credentialUser(ctx, "api_tokens", hash, false)
+	u, c, _, err := db.credentialUser(ctx, tokenCredentials, hash, false)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid
 	}
@@ -56,7 +56,7 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (*coopdec.User, er
 	// Written with the other marks (touches), at most once a minute.
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
 		db.touched.token(t.ID, now)
-		db.markCredential("api_tokens", hash, now)
+		db.markCredential(tokenCredentials, hash, now)
 	}
 	if u.DisabledAt != nil {
 		return nil, errTokenInvalid

@@ -136,10 +136,8 @@ func newVersionedCache[K comparable, V any](max int) *versionedCache[K, V] {
 }
 
 func (c *versionedCache[K, V]) get(version int64, k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.values[k]
-	return v, ok && c.version == version
+	v, at, ok := c.peek(k)
+	return v, ok && at == version
 }
 
 // peek returns the value kept for k and the version it was read at,

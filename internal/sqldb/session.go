@@ -53,8 +53,9 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 	// another server's: it is read again before being refused.
 	for _, fresh := range []bool{false, true} {
 		var c credential
+		var kept bool
 		var err error
-		u, c, err = db.credentialUser(ctx, "sessions", hash, fresh)
+		u, c, kept, err = db.credentialUser(ctx, sessionCredentials, hash, fresh)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, s, errSessionInvalid
 		}
@@ -68,7 +69,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 		if coopdec.SessionValid(s.CreatedAt, s.LastSeenAt, now) {
 			break
 		}
-		if fresh {
+		if !kept {
 			_, _ = db.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
 			return nil, s, errSessionInvalid
 		}
@@ -77,7 +78,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*coopdec.User, coo
 	// is written with the others (touches).
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		db.touched.session(hash, now)
-		db.markCredential("sessions", hash, now)
+		db.markCredential(sessionCredentials, hash, now)
 		s.LastSeenAt = now
 	}
 	s.UserID = u.ID

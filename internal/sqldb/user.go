@@ -104,19 +104,21 @@ type credential struct {
 // hash of its secret.
 type credentialKey struct{ table, hash string }
 
-// credentialColumns are the columns of a credential of each table (alias
-// c), in the order of the fields of credential.
-var credentialColumns = map[string]string{
-	"sessions":   `0, c.created_at, c.last_seen_at, NULL`,
-	"api_tokens": `c.id, c.expires_at, c.last_used_at, c.revoked_at`,
-}
+// credentialTable is a table of credentials and the columns of one of
+// them (alias c), in the order of the fields of credential.
+type credentialTable struct{ name, columns string }
+
+var (
+	sessionCredentials = credentialTable{"sessions", `0, c.created_at, c.last_seen_at, NULL`}
+	tokenCredentials   = credentialTable{"api_tokens", `c.id, c.expires_at, c.last_used_at, c.revoked_at`}
+)
 
 // markCredential records at as the last use of a credential kept (its
 // mark, taken by touches), so that the one kept goes on telling when it
 // was last used once the mark is written: marks are taken at most once a
 // minute against it.
-func (db *DB) markCredential(table, hash string, at time.Time) {
-	db.creds.update(credentialKey{table, hash}, func(c credential) credential {
+func (db *DB) markCredential(t credentialTable, hash string, at time.Time) {
+	db.creds.update(credentialKey{t.name, hash}, func(c credential) credential {
 		if !c.used.Valid || at.After(c.used.Time) {
 			c.used = sql.NullTime{Time: at, Valid: true}
 		}
@@ -129,7 +131,7 @@ func (db *DB) markCredential(table, hash string, at time.Time) {
 const credentialsKept = userLinksKept
 
 // credentialUser reads the user a credential belongs to, a session or an
-// API token of table found by the hash of its secret, with the user's
+// API token of table t found by the hash of its secret, with the user's
 // roles and memberships: every request that carries one comes here.
 //
 // Both are kept between requests, each by the version of what it comes
@@ -143,28 +145,31 @@ const credentialsKept = userLinksKept
 // version, so that the one kept holds the mark read with it: fresh reads
 // the credential whatever is kept, for a caller about to refuse it for
 // having been idle too long, which another server's marks may
-// contradict. sql.ErrNoRows: no such credential.
+// contradict; kept tells whether the credential returned is the one kept,
+// not read by this call. sql.ErrNoRows: no such credential.
 //
 // The versions are read before or with what they cover: what is read
 // after them may be newer than they say, never older, and a newer
 // version makes it unused.
-func (db *DB) credentialUser(ctx context.Context, table, hash string, fresh bool) (*coopdec.User, credential, error) {
+func (db *DB) credentialUser(ctx context.Context, t credentialTable, hash string, fresh bool) (
+	_ *coopdec.User, c credential, kept bool, err error) {
 	const versions = `(SELECT version FROM credential_version), (SELECT version FROM user_links_version)`
 	var credVersion, linksVersion int64
-	key := credentialKey{table, hash}
+	key := credentialKey{t.name, hash}
 	c, keptAt, kept := db.creds.peek(key)
-	if kept && !fresh {
+	kept = kept && !fresh
+	if kept {
 		if err := db.read.QueryRowContext(ctx, `SELECT `+versions).Scan(&credVersion, &linksVersion); err != nil {
-			return nil, credential{}, err
+			return nil, c, false, err
 		}
 		kept = credVersion == keptAt
 	}
-	if !kept || fresh {
-		u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+versions+`, `+credentialColumns[table]+`, `+
-			joinedUserColumns+` FROM `+table+` c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1`, hash),
+	if !kept {
+		u, err := scanUserAfter(db.read.QueryRowContext(ctx, `SELECT `+versions+`, `+t.columns+`, `+
+			joinedUserColumns+` FROM `+t.name+` c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1`, hash),
 			&credVersion, &linksVersion, &c.id, &c.at, &c.used, &c.revoked)
 		if err != nil {
-			return nil, credential{}, err
+			return nil, c, false, err
 		}
 		c.user = *u
 		db.creds.put(credVersion, key, c)
@@ -176,13 +181,13 @@ func (db *DB) credentialUser(ctx context.Context, table, hash string, fresh bool
 	}
 	if l, ok := db.links.get(linksVersion, u.ID); ok {
 		u.Roles, u.Memberships = slices.Clone(l.roles), slices.Clone(l.memberships)
-		return &u, c, nil
+		return &u, c, kept, nil
 	}
 	if err := db.loadUserLinks(ctx, db.read, []*coopdec.User{&u}); err != nil {
-		return nil, credential{}, err
+		return nil, c, kept, err
 	}
 	db.links.put(linksVersion, u.ID, userLinks{slices.Clone(u.Roles), slices.Clone(u.Memberships)})
-	return &u, c, nil
+	return &u, c, kept, nil
 }
 
 // userLinksKept is how many users' links db.links keeps: the users of a
